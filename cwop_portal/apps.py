@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CwopPortalConfig(AppConfig):
+    name = "cwop_portal"
+    verbose_name = _("Portal")
+
+    def ready(self):
+        from django.contrib import admin
+        from django.db.models.signals import post_migrate
+
+        from cwop_portal.roles import sync_role_groups
+
+        admin.site.site_header = _("CWOP — admin panel")
+        admin.site.site_title = _("CWOP — admin panel")
+        admin.site.index_title = _("Portal administration")
+        post_migrate.connect(sync_role_groups, sender=self)

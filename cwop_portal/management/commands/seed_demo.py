@@ -1,0 +1,57 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_PASSWORD = "demo-haslo-123"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demonstration data (idempotent). Every record it creates is marked "
+        "as demo. Modules add their own data and size options."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Show what would be done.")
+
+    @transaction.atomic
+    def handle(self, *args, dry_run=False, **options):
+        from allauth.account.models import EmailAddress
+
+        from cwop_portal.models import SiteSettings
+
+        site = SiteSettings.load()
+        if not site.street_address and not site.phone and not site.email:
+            self.stdout.write("Demo contact details for the footer (marked as demo).")
+            if not dry_run:
+                site.street_address = "ul. Przykładowa 1 (adres demonstracyjny)"
+                site.postal_code = "15-001"
+                site.phone = "+48 85 000 00 00 (demo)"
+                site.email = "cwop-demo@example.com"
+                site.opening_hours_pl = "pon.–pt. 8:00–16:00 (godziny demonstracyjne)"
+                site.opening_hours_en = "Mon–Fri 8:00–16:00 (demo hours)"
+                site.is_demo = True
+                site.save()
+
+        User = get_user_model()
+        people = [
+            ("czlonek@example.com", "Anna", "Demonstracyjna"),
+            ("czlonek2@example.com", "Piotr", "Przykładowy"),
+        ]
+        for email, first_name, last_name in people:
+            if User.objects.filter(email=email).exists():
+                continue
+            self.stdout.write(f"Demo member account {email} (password: {DEMO_PASSWORD}).")
+            if dry_run:
+                continue
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+                is_demo=True,
+            )
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if dry_run:
+            transaction.set_rollback(True)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))

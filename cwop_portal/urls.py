@@ -1,0 +1,35 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from cwop_portal import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("o-centrum/", views.about, name="about"),
+    path("polityka-prywatnosci/", views.privacy, name="privacy"),
+    path(
+        "deklaracja-dostepnosci/",
+        views.accessibility_statement,
+        name="accessibility_statement",
+    ),
+    path("dokumenty/", views.document_list, name="document_list"),
+    path(
+        "dokumenty/<int:pk>/<str:filename>",
+        views.document_download,
+        name="document_download",
+    ),
+    path("konto/profil/", views.account_profile, name="account_profile"),
+    path("konto/moje-dane.json", views.account_data_export, name="account_data_export"),
+    path("konto/usun/", views.account_delete, name="account_delete"),
+    path("konto/", include("allauth.urls")),
+    prefix_default_language=False,
+)
+

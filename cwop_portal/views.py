@@ -1,0 +1,114 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cwop_portal import services
+from cwop_portal.forms import AccountDeleteForm, ProfileForm
+from cwop_portal.models import AccessibilityStatement, Document, Page
+from cwop_portal.personal_data import export_user_data
+
+
+def _page_or_404(key):
+    return get_object_or_404(Page, key=key)
+
+
+def home(request):
+    return render(request, "cwop_portal/home.html", {"page": Page.objects.filter(key=Page.Key.HOME).first()})
+
+
+def about(request):
+    return render(request, "cwop_portal/page_detail.html", {"page": _page_or_404(Page.Key.ABOUT)})
+
+
+def privacy(request):
+    return render(request, "cwop_portal/page_detail.html", {"page": _page_or_404(Page.Key.PRIVACY)})
+
+
+def accessibility_statement(request):
+    statement = AccessibilityStatement.load()
+    return render(
+        request,
+        "cwop_portal/accessibility_statement.html",
+        {"statement": statement, "site_url": request.build_absolute_uri("/")},
+    )
+
+
+def document_list(request):
+    documents = Document.objects.filter(is_published=True)
+    return render(request, "cwop_portal/document_list.html", {"documents": documents})
+
+
+@require_GET
+def document_download(request, pk, filename):
+    document = get_object_or_404(Document, pk=pk, is_published=True)
+    if filename != document.download_name:
+        return redirect(document.get_absolute_url(), permanent=True)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is no longer available.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=document.download_name)
+
+
+@never_cache
+def healthz(request):
+    """200 "ok" when the database answers, 503 otherwise (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your details have been saved."))
+        return redirect("account_profile")
+    return render(request, "account/profile.html", {"form": form})
+
+
+@login_required
+@require_GET
+def account_data_export(request):
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "data": export_user_data(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="cwop-moje-dane.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.user_delete(user=user)
+        messages.success(request, _("Your account and your personal data have been deleted."))
+        return redirect("home")
+    return render(request, "account/delete.html", {"form": form})
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)

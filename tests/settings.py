@@ -1,0 +1,23 @@
+"""Test settings: the real settings module with test-only environment defaults.
+
+Tests run with DEBUG off (as in production); they only supply the secret key
+and switch off the HTTPS redirect, which the test client does not speak.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from cwop_portal.settings import *  # noqa: E402,F403
+
+# Faster password hashing: the tests create many accounts.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests render templates without running collectstatic first; one test checks
+# the production storage (hashed, compressed files) through collectstatic.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
