@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,7 @@ class SiteSettingsAdmin(SingletonAdmin):
 
 @admin.register(AccessibilityStatement)
 class AccessibilityStatementAdmin(SingletonAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("entity_name_pl", "entity_name_en", "published_on", "updated_on")}),
         (

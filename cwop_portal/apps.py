@@ -15,4 +15,6 @@ class CwopPortalConfig(AppConfig):
         admin.site.site_header = _("CWOP — admin panel")
         admin.site.site_title = _("CWOP — admin panel")
         admin.site.index_title = _("Portal administration")
-        post_migrate.connect(sync_role_groups, sender=self)
+        # Not limited to this app's signal: permissions of every app exist only
+        # after that app migrated, so the groups are brought up to date each time.
+        post_migrate.connect(sync_role_groups, dispatch_uid="cwop_sync_role_groups")

@@ -118,9 +118,7 @@ class Page(TranslatedFieldsMixin, models.Model):
     body = localized_property("body")
 
     def get_absolute_url(self):
-        return reverse(
-            {"home": "home", "about": "about", "privacy": "privacy"}[self.key]
-        )
+        return reverse({"home": "home", "about": "about", "privacy": "privacy"}[self.key])
 
 
 class SiteSettings(TranslatedFieldsMixin, models.Model):
@@ -142,12 +140,8 @@ class SiteSettings(TranslatedFieldsMixin, models.Model):
     city = models.CharField(_("city"), max_length=100, default="Białystok")
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    opening_hours_pl = models.CharField(
-        _("opening hours (Polish)"), max_length=200, blank=True
-    )
-    opening_hours_en = models.CharField(
-        _("opening hours (English)"), max_length=200, blank=True
-    )
+    opening_hours_pl = models.CharField(_("opening hours (Polish)"), max_length=200, blank=True)
+    opening_hours_en = models.CharField(_("opening hours (English)"), max_length=200, blank=True)
     is_demo = models.BooleanField(
         _("demo contact details"),
         default=False,
@@ -209,6 +203,14 @@ class Document(TranslatedFieldsMixin, models.Model):
 
     description = localized_property("description")
 
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.file_size = self.file.size
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("document_download", args=[self.pk, self.download_name])
+
     @property
     def extension(self):
         name = self.file.name or ""
@@ -217,14 +219,6 @@ class Document(TranslatedFieldsMixin, models.Model):
     @property
     def download_name(self):
         return self.file.name.rsplit("/", 1)[-1]
-
-    def save(self, *args, **kwargs):
-        if self.file:
-            self.file_size = self.file.size
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("document_download", args=[self.pk, self.download_name])
 
 
 class AccessibilityStatement(TranslatedFieldsMixin, models.Model):
@@ -268,9 +262,7 @@ class AccessibilityStatement(TranslatedFieldsMixin, models.Model):
         help_text=_("Markdown list: what is not accessible, why, and the alternative."),
     )
     non_compliant_en = models.TextField(_("inaccessible content (English)"), blank=True)
-    exemptions_pl = models.TextField(
-        _("content exempt from the act (Polish)"), blank=True
-    )
+    exemptions_pl = models.TextField(_("content exempt from the act (Polish)"), blank=True)
     exemptions_en = models.TextField(_("content exempt from the act (English)"), blank=True)
     burden_analysis_url = models.URLField(
         _("link to the disproportionate burden analysis"), blank=True

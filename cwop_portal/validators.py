@@ -90,7 +90,6 @@ def validate_document_file(value):
         fileobj.seek(position)
     if not matches:
         raise ValidationError(
-            _("The file's content does not match its “.%(ext)s” extension.")
-            % {"ext": extension},
+            _("The file's content does not match its “.%(ext)s” extension.") % {"ext": extension},
             code="content_mismatch",
         )

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -6,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.i18n import set_language as django_set_language
 
 from cwop_portal import services
 from cwop_portal.forms import AccountDeleteForm, ProfileForm
@@ -22,7 +24,9 @@ def _page_or_404(key):
 
 
 def home(request):
-    return render(request, "cwop_portal/home.html", {"page": Page.objects.filter(key=Page.Key.HOME).first()})
+    return render(
+        request, "cwop_portal/home.html", {"page": Page.objects.filter(key=Page.Key.HOME).first()}
+    )
 
 
 def about(request):
@@ -112,3 +116,16 @@ def account_delete(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+def set_language(request):
+    """Django's language switch, resolving `next` in the language it is written in.
+
+    Django translates `next` by resolving it in the active language, which for
+    this non-prefixed URL comes from the cookie; a visitor on an English page
+    without the cookie would otherwise stay on the English page.
+    """
+    next_url = request.POST.get("next", request.GET.get("next", ""))
+    language = translation.get_language_from_path(urlsplit(next_url).path)
+    with translation.override(language or translation.get_language()):
+        return django_set_language(request)

@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_PASSWORD = "demo-haslo-123"
+# Shared by the demo accounts; printed by the command, documented in the README.
+DEMO_PASSWORD = "demo-haslo-123"  # noqa: S105 - demo accounts only
 
 
 class Command(BaseCommand):
