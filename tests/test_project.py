@@ -126,3 +126,39 @@ def test_local_admin_is_created_once_and_its_credentials_printed(settings, tmp_p
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.filter(is_superuser=True).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("handler", "status", "polish", "english"),
+    [
+        ("bad_request", 400, "Nieprawidłowe żądanie", "Bad request"),
+        ("permission_denied", 403, "Brak dostępu", "Access denied"),
+    ],
+)
+def test_error_pages_are_friendly_in_both_languages(rf, handler, status, polish, english):
+    from django.contrib.auth.models import AnonymousUser
+    from django.views import defaults
+
+    for language, text in (("pl", polish), ("en", english)):
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        with translation.override(language):
+            response = getattr(defaults, handler)(request, exception=Exception())
+        assert response.status_code == status
+        assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_seed_demo_publishes_one_demo_document_that_downloads_as_a_pdf(client):
+    from cwop_portal.models import Document
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    document = Document.objects.get()
+    assert document.is_demo
+    response = client.get("/dokumenty/")
+    assert "Dokument demonstracyjny" in response.content.decode()
+    download = client.get(document.get_absolute_url())
+    body = b"".join(download.streaming_content)
+    assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")

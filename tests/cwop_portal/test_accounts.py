@@ -209,3 +209,24 @@ def test_e_mail_addresses_are_unique_whatever_their_case(client):
         },
     )
     assert User.objects.filter(email__iexact="zajety@example.org").count() == 1
+
+
+@pytest.mark.django_db
+def test_sign_up_is_rate_limited_per_address(client):
+    def sign_up(n):
+        return client.post(
+            "/konto/signup/",
+            {
+                "email": f"osoba{n}@example.org",
+                "first_name": "A",
+                "last_name": "B",
+                "password1": "bardzo-dlugie-haslo-77",
+                "password2": "bardzo-dlugie-haslo-77",
+            },
+        )
+
+    for n in range(10):
+        assert sign_up(n).status_code == 302
+        client.post("/konto/logout/")
+    assert sign_up(10).status_code == 429
+    assert not User.objects.filter(email="osoba10@example.org").exists()

@@ -53,6 +53,39 @@ class Command(BaseCommand):
                 is_demo=True,
             )
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        self._seed_documents(dry_run)
         if dry_run:
             transaction.set_rollback(True)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+
+    def _seed_documents(self, dry_run):
+        from django.core.files.base import ContentFile
+
+        from cwop_portal.demo_pdf import simple_pdf
+        from cwop_portal.models import Document
+
+        if Document.objects.filter(is_demo=True).exists():
+            return
+        self.stdout.write("A demo document for the documents page (marked as demo).")
+        if dry_run:
+            return
+        pdf = simple_pdf(
+            [
+                "CWOP Bialystok - dokument demonstracyjny / demo document",
+                "",
+                "Ten plik pochodzi z danych demonstracyjnych portalu.",
+                "This file is demo data of the portal.",
+            ]
+        )
+        document = Document(
+            title_pl="Dokument demonstracyjny",
+            title_en="Demo document",
+            description_pl="Plik z danych demonstracyjnych; pracownicy Centrum zastąpią go "
+            "prawdziwymi dokumentami, np. regulaminem.",
+            description_en="A file from the demo data; the centre's staff will replace it with "
+            "real documents such as the rules.",
+            is_demo=True,
+        )
+        document.file.save("dokument-demonstracyjny.pdf", ContentFile(pdf), save=False)
+        document.full_clean()
+        document.save()
