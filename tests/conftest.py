@@ -43,3 +43,29 @@ def advisor(db):
     user = UserFactory(email="advisor@cwop.example.org")
     user.groups.add(Group.objects.get(name=ADVISORS))
     return user
+
+
+class World:
+    """One of everything, for the checks that visit every page."""
+
+
+@pytest.fixture
+def world(db, ngo_member, other_ngo_member, advisor, staff):
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    from tests.factories import DocumentFactory
+
+    w = World()
+    w.personas = {
+        "ngo_member": ngo_member,
+        "other_ngo_member": other_ngo_member,
+        "advisor": advisor,
+        "staff": staff,
+    }
+    w.document = DocumentFactory(title_pl="Regulamin Centrum", title_en="Rules of the centre")
+    newcomer = UserFactory(email="newcomer@example.org")
+    address = EmailAddress.objects.get(user=newcomer)
+    address.verified = False
+    address.save()
+    w.email_confirmation_key = EmailConfirmationHMAC(address).key
+    return w

@@ -1,0 +1,91 @@
+"""WCAG 2.1 A/AA: axe-core in a real browser on every page, in both languages,
+for visitors, members and staff, and on forms showing their errors."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import expect
+
+from tests.catalogue import ANONYMOUS, MEMBER, STAFF, entry, html_pages
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+AXE_PERSONAS = [ANONYMOUS, MEMBER, STAFF]
+LANGUAGES = ["pl", "en"]
+
+PAGE_CASES = [
+    (e.name, persona, language)
+    for e in html_pages()
+    for persona in AXE_PERSONAS
+    if e.statuses[persona] == 200
+    for language in LANGUAGES
+]
+
+# Each form, submitted with bad input: (URL name, persona, {selector: value}).
+FORM_CASES = [
+    ("account_signup", ANONYMOUS, {"#id_email": "not-an-address"}),
+    ("account_login", ANONYMOUS, {"#id_login": "nobody@example.org", "#id_password": "x"}),
+    ("account_reset_password", ANONYMOUS, {"#id_email": "not-an-address"}),
+    ("account_profile", MEMBER, {"#id_first_name": ""}),
+    ("account_delete", MEMBER, {"#id_password": "not-my-password"}),
+    ("account_change_password", MEMBER, {"#id_oldpassword": "wrong"}),
+]
+
+
+def url_for(world, name, language):
+    e = entry(name)
+    kwargs = e.kwargs(world) if e.kwargs else {}
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def assert_no_violations(page):
+    result = Axe().run(page, options=AXE_OPTIONS)
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in result.response["violations"]
+    ]
+    assert problems == [], f"{page.url}:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def axe_world(world, log_in):
+    def open_as(persona):
+        if persona != ANONYMOUS:
+            log_in(world.personas[persona])
+        return world
+
+    return open_as
+
+
+@pytest.mark.parametrize(
+    ("name", "persona", "language"),
+    PAGE_CASES,
+    ids=[f"{n}-{p}-{lang}" for n, p, lang in PAGE_CASES],
+)
+def test_page_has_no_wcag_violations(page, axe_world, name, persona, language):
+    world = axe_world(persona)
+    response = page.goto(url_for(world, name, language))
+    assert response.status == 200
+    assert_no_violations(page)
+
+
+@pytest.mark.parametrize(
+    ("name", "persona", "fields"), FORM_CASES, ids=[f"{n}-{p}" for n, p, _ in FORM_CASES]
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_form_showing_errors_has_no_wcag_violations(
+    page, axe_world, name, persona, fields, language
+):
+    world = axe_world(persona)
+    page.goto(url_for(world, name, language))
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    page.locator("main form button[type=submit]").first.click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Błąd:" if language == "pl" else "Error:")
+    assert_no_violations(page)

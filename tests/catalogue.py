@@ -1,0 +1,114 @@
+"""Every page of the portal, for the checks that must cover all of them.
+
+The permission matrix, the accessibility (axe) and HTML-validity checks and the
+escaping check all take their pages from here. `test_catalogue_covers_every_url`
+fails when a URL is added to the URL configuration without an entry here, so a
+new page cannot be forgotten.
+
+Each entry names a URL, how to build its arguments from the `world` fixture,
+the status each persona gets, and what the response is (an HTML page, a file,
+or a redirect-only endpoint).
+"""
+
+from dataclasses import dataclass, field
+
+ANONYMOUS = "anonymous"
+MEMBER = "ngo_member"
+OTHER_MEMBER = "other_ngo_member"
+ADVISOR = "advisor"
+STAFF = "staff"
+PERSONAS = [ANONYMOUS, MEMBER, OTHER_MEMBER, ADVISOR, STAFF]
+SIGNED_IN = [MEMBER, OTHER_MEMBER, ADVISOR, STAFF]
+
+
+def everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+def signed_in_only(status=200):
+    return {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def anonymous_only(status_signed_in=302):
+    return {ANONYMOUS: 200, **dict.fromkeys(SIGNED_IN, status_signed_in)}
+
+
+@dataclass
+class Entry:
+    name: str
+    statuses: dict
+    kind: str = "html"  # "html", "file" or "endpoint"
+    kwargs: object = None  # callable(world) -> dict of URL kwargs
+    reason: str = ""  # why a page is checked in a particular way
+    anonymous_redirect: str = "/konto/login/"  # where a 302 sends anonymous visitors
+    tags: set = field(default_factory=set)
+
+
+CATALOGUE = [
+    Entry("home", everyone(200)),
+    Entry("about", everyone(200)),
+    Entry("privacy", everyone(200)),
+    Entry("accessibility_statement", everyone(200)),
+    Entry("document_list", everyone(200)),
+    Entry(
+        "document_download",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {
+            "pk": world.document.pk,
+            "filename": world.document.download_name,
+        },
+    ),
+    Entry("healthz", everyone(200), kind="file"),
+    Entry("set_language", everyone(302), kind="endpoint", reason="POST target of the switcher"),
+    Entry("account_profile", signed_in_only()),
+    Entry("account_data_export", signed_in_only(), kind="file"),
+    Entry("account_delete", signed_in_only()),
+    Entry("account_email", signed_in_only()),
+    Entry("account_change_password", signed_in_only()),
+    Entry(
+        "account_set_password",
+        signed_in_only(302),
+        kind="endpoint",
+        reason="people with a password are sent to the change-password page",
+    ),
+    Entry("account_reauthenticate", signed_in_only()),
+    Entry("account_login", anonymous_only()),
+    Entry("account_signup", anonymous_only()),
+    Entry(
+        "account_logout",
+        {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 200)},
+        reason="signed-in people confirm logging out with a POST",
+        anonymous_redirect="/",
+    ),
+    Entry("account_inactive", everyone(200)),
+    Entry("account_email_verification_sent", everyone(200)),
+    Entry("account_reset_password", everyone(200)),
+    Entry("account_reset_password_done", everyone(200)),
+    Entry(
+        "account_reset_password_from_key",
+        everyone(200),
+        kwargs=lambda world: {"uidb36": "0", "key": "invalid-key"},
+        reason="an expired or invalid link shows its explanation page",
+    ),
+    Entry("account_reset_password_from_key_done", everyone(200)),
+    Entry(
+        "account_confirm_email",
+        everyone(200),
+        kwargs=lambda world: {"key": world.email_confirmation_key},
+    ),
+    Entry(
+        "account_confirm_login_code",
+        everyone(302),
+        kind="endpoint",
+        reason="logging in by code is switched off; the page sends people to log in",
+    ),
+]
+
+
+def entry(name):
+    return next(e for e in CATALOGUE if e.name == name)
+
+
+def html_pages():
+    return [e for e in CATALOGUE if e.kind == "html"]
