@@ -8,13 +8,17 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints-build.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The Nu HTML Checker, from the npm registry (needs Java to run).
+VNU_VERSION := 26.9.27
+VNU_JAR := var/tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test lint venv venv-dev messages check-deploy clean help
+.PHONY: run test lint venv venv-dev messages clean help bench html-checker
 
 help:
 	@echo "make run     - set up everything and serve http://$(HOST):$(PORT) (SQLite, demo data)"
 	@echo "make test    - run the whole test suite"
-	@echo "make lint    - ruff and the missing-migrations check"
+	@echo "make lint    - ruff, bandit and the missing-migrations check"
+	@echo "make bench   - load benchmark on PostgreSQL with gunicorn and wrk (bench/results.md)"
 	@echo "make messages - refresh and compile the translation files"
 
 $(BIN)/python:
@@ -40,12 +44,22 @@ run: $(VENV)/.runtime
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (English at /en/). Stop with Ctrl+C."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev
+# Browser tests need Chromium and the HTML check needs npm and Java; without them
+# those tests are skipped and pytest's summary says why.
+test: $(VENV)/.dev html-checker
 	$(BIN)/python -m pytest
+
+html-checker:
+	@if [ -f $(VNU_JAR) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		echo "Installing the Nu HTML Checker (vnu-jar $(VNU_VERSION)) into var/tools"; \
+		npm install --silent --no-audit --no-fund --prefix var/tools vnu-jar@$(VNU_VERSION); \
+	else echo "npm not found: the HTML validity check will be skipped."; fi
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive --severity-level medium cwop_portal organizations rooms consultations library bench
 	SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Refresh the .po files from the code and templates, then compile them.
@@ -53,6 +67,12 @@ lint: $(VENV)/.dev
 messages: $(VENV)/.dev
 	DEBUG=1 $(BIN)/python manage.py makemessages -l pl -l en --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Load benchmark (not part of `make test`): a throw-away PostgreSQL database, gunicorn
+# with production settings, wrk at 1/8/32 clients; prints and writes bench/results.md.
+# Tunable with BENCH_* environment variables (see bench/run.py).
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

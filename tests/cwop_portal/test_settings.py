@@ -20,7 +20,16 @@ def run_django(args, env_overrides, tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECURE_SSL_REDIRECT",
+            # set for the browser tests' Playwright thread; a deployment never has it
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update({"DJANGO_SETTINGS_MODULE": "cwop_portal.settings", "VAR_DIR": str(tmp_path)})
     env.update(env_overrides)

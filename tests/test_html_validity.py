@@ -1,0 +1,109 @@
+"""Every page is valid HTML: the Nu HTML Checker (vnu.jar) finds no error.
+
+vnu.jar comes from the npm package `vnu-jar` (the Makefile installs it under
+var/tools when npm is available) and needs Java. Without them the check is
+skipped with the reason, unless CWOP_REQUIRE_HTML_CHECK=1 (set by CI).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.browser.test_accessibility import FORM_CASES
+from tests.catalogue import ANONYMOUS, MEMBER, STAFF, entry, html_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_JAR = ROOT / "var" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def find_checker():
+    jar = Path(os.environ.get("CWOP_VNU_JAR", DEFAULT_JAR))
+    java = shutil.which("java")
+    if jar.exists() and java:
+        return java, jar
+    message = (
+        f"Nu HTML Checker not available (vnu.jar at {jar}: {jar.exists()}, java: {bool(java)}): "
+        "HTML validity check skipped. Run `make test` with npm and Java installed."
+    )
+    if os.environ.get("CWOP_REQUIRE_HTML_CHECK") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def url_for(world, name, language):
+    e = entry(name)
+    with translation.override(language):
+        return reverse(name, kwargs=e.kwargs(world) if e.kwargs else {})
+
+
+def rendered_pages(client, world):
+    """(label, html) of every HTML page, each persona and language, and each form
+    after a failed submit."""
+    pages = []
+    for persona in (ANONYMOUS, MEMBER, STAFF):
+        for language in ("pl", "en"):
+            for e in html_pages():
+                if e.statuses[persona] != 200:
+                    continue
+                # Some pages (a password-reset link) log the visitor out: start afresh.
+                client.logout()
+                if persona != ANONYMOUS:
+                    client.force_login(world.personas[persona])
+                response = client.get(url_for(world, e.name, language))
+                assert response.status_code == 200
+                pages.append((f"{e.name}-{persona}-{language}", response.content))
+    for name, persona, fields in FORM_CASES:
+        client.logout()
+        if persona != ANONYMOUS:
+            client.force_login(world.personas[persona])
+        data = {selector.removeprefix("#id_"): value for selector, value in fields.items()}
+        response = client.post(url_for(world, name, "pl"), data)
+        assert response.status_code == 200
+        assert b"error-summary" in response.content
+        pages.append((f"{name}-{persona}-errors", response.content))
+    pages.append(("not-found", client.get("/nie-ma-takiej-strony/").content))
+    return pages
+
+
+def html_errors(folder):
+    java, jar = find_checker()
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [java, "-jar", str(jar), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+
+
+def test_the_checker_reports_invalid_html(tmp_path):
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="pl"><head><title>x</title></head>'
+        '<body><p id="a">1</p><p id="a">2</p></body></html>'
+    )
+    errors = html_errors(tmp_path)
+    assert any("Duplicate ID" in error for error in errors)
+
+
+@pytest.mark.django_db
+def test_every_page_is_valid_html(client, world, tmp_path):
+    find_checker()
+    pages = rendered_pages(client, world)
+    folder = tmp_path / "html"
+    folder.mkdir()
+    for label, html in pages:
+        (folder / f"{label}.html").write_bytes(html)
+    errors = html_errors(folder)
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors[:100])
+    assert len(pages) > 40  # every page was checked, not just a few
