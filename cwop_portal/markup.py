@@ -6,6 +6,7 @@ A level-1 heading becomes <h2>: the page's own title is its only <h1>.
 """
 
 import re
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -43,7 +44,10 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}
 _TOP_HEADING = re.compile(r"<(/?)h1\b")
 
 
+@lru_cache(maxsize=512)
 def render_markdown(text):
+    """Sanitised HTML of `text`; remembered per text, as pages show the same texts
+    on every request (a changed text is a new key, so nothing goes stale)."""
     if not text:
         return ""
     html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"])
