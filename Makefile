@@ -65,7 +65,7 @@ lint: $(VENV)/.dev
 # Refresh the .po files from the code and templates, then compile them.
 # Needs GNU gettext (msgfmt, xgettext) on the developer's machine.
 messages: $(VENV)/.dev
-	DEBUG=1 $(BIN)/python manage.py makemessages -l pl -l en --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles
+	DEBUG=1 $(BIN)/python manage.py makemessages -l pl -l en --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=bench --ignore=tests
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Load benchmark (not part of `make test`): a throw-away PostgreSQL database, gunicorn

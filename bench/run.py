@@ -51,10 +51,11 @@ PAGES = [
     ("documents", "/dokumenty/"),
     ("accessibility statement", "/deklaracja-dostepnosci/"),
     ("home (English)", "/en/"),
-    # Pages of the modules; uncomment when they land (use a slug from the demo data):
-    # ("directory", "/organizacje/"),
-    # ("directory search", "/organizacje/?q=senior"),
-    # ("organisation profile", "/organizacje/<slug>/"),
+    ("directory", "/organizacje/"),
+    ("directory search", "/organizacje/?q=senior"),
+    ("directory filtered", "/organizacje/?field=kultura-fizyczna-i-sport&opp=on"),
+    ("organisation profile", "/organizacje/{organization}/"),
+    # Pages of the modules still to come; uncomment when they land:
     # ("room week calendar", "/sale/<slug>/?tydzien=<week>"),
     # ("library search", "/biblioteka/?q=<word>"),
     # ("news", "/aktualnosci/"),
@@ -346,6 +347,26 @@ print("BENCH_QUERIES " + json.dumps(counts))
 """
 
 
+# Values for the {placeholders} in PAGES, read from the seeded database.
+PLACEHOLDER_SNIPPET = """
+import json
+import django
+
+django.setup()
+from organizations.models import Organization
+
+first = Organization.objects.published().order_by("pk").first()
+print("BENCH_PLACEHOLDERS " + json.dumps({"organization": first.slug if first else ""}))
+"""
+
+
+def fill_placeholders(env, pages):
+    output = run([sys.executable, "-c", PLACEHOLDER_SNIPPET], env=env)
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_PLACEHOLDERS "))
+    values = json.loads(line.removeprefix("BENCH_PLACEHOLDERS "))
+    return [(label, path.format(**values)) for label, path in pages]
+
+
 def count_queries(env, paths):
     output = run([sys.executable, "-c", QUERY_COUNT_SNIPPET, json.dumps(paths)], env=env)
     line = next(line for line in output.splitlines() if line.startswith("BENCH_QUERIES "))
@@ -449,7 +470,7 @@ def run_measurements(outcome, env, wrk, port, master_pid):
     if floor_status != 200:
         raise BenchError(f"the floor {FLOOR[1]} answered {floor_status}, not 200")
     outcome.pages.append(FLOOR)
-    for label, path in PAGES:
+    for label, path in fill_placeholders(env, PAGES):
         status = get_status(port, path)
         if status == 200:
             outcome.pages.append((label, path))

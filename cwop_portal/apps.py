@@ -7,14 +7,10 @@ class CwopPortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from django.contrib import admin
         from django.db.models.signals import post_migrate
 
         from cwop_portal.roles import sync_role_groups
 
-        admin.site.site_header = _("CWOP — admin panel")
-        admin.site.site_title = _("CWOP — admin panel")
-        admin.site.index_title = _("Portal administration")
         # Not limited to this app's signal: permissions of every app exist only
         # after that app migrated, so the groups are brought up to date each time.
         post_migrate.connect(sync_role_groups, dispatch_uid="cwop_sync_role_groups")

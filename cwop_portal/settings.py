@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "rooms",
     "consultations",
     "library",
-    "django.contrib.admin",
+    "cwop_portal.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -176,7 +176,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # The portal's own public forms (allauth's limiter, see organizations.views).
+    "contact_organization": "5/h/ip",
 }
+# How long messages relayed to organisations are kept (purge_contact_messages).
+CONTACT_MESSAGE_RETENTION_DAYS = int(env("CONTACT_MESSAGE_RETENTION_DAYS", "90"))
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "pl"
@@ -195,6 +199,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Folders of MEDIA_ROOT the public may load directly (the proxy serves them in
+# production); everything else there, e.g. documents/, goes through the portal.
+PUBLIC_MEDIA_PREFIXES = ["organizations/logos/"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -249,6 +256,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Rate limits count per visitor: take their address from X-Forwarded-For,
+        # as set by this many trusted proxies in front of the portal.
+        ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
 
 # A strict Content-Security-Policy: nothing from other origins, no inline code.
 # Bootstrap's CSS embeds its small icons as data: SVG images.

@@ -1,8 +1,10 @@
 import os
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from cwop_portal import views
 from cwop_portal.bench_views import floor
@@ -31,9 +33,23 @@ urlpatterns += i18n_patterns(
     path("konto/profil/", views.account_profile, name="account_profile"),
     path("konto/moje-dane.json", views.account_data_export, name="account_data_export"),
     path("konto/usun/", views.account_delete, name="account_delete"),
+    path("", include("organizations.urls")),
     path("konto/", include("allauth.urls")),
     prefix_default_language=False,
 )
+
+# Uploaded public images (logos) in local development; in production the reverse
+# proxy serves these folders of MEDIA_ROOT (README). Documents are never served
+# from there: they go through `document_download`, which hides unpublished ones.
+if settings.DEBUG:
+    for prefix in settings.PUBLIC_MEDIA_PREFIXES:
+        urlpatterns += [
+            re_path(
+                rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>{prefix}.*)$",
+                serve,
+                {"document_root": settings.MEDIA_ROOT},
+            )
+        ]
 
 # The load benchmark's floor (bench/run.py): exists only when the benchmark asks for it.
 if os.environ.get("CWOP_BENCH_FLOOR") == "1":

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Organisations")
+
+    def ready(self):
+        from organizations import personal_data, signals  # noqa: F401 - registration

@@ -21,6 +21,10 @@ PERSONAS = [ANONYMOUS, MEMBER, OTHER_MEMBER, ADVISOR, STAFF]
 SIGNED_IN = [MEMBER, OTHER_MEMBER, ADVISOR, STAFF]
 
 
+def org_a(world):
+    return {"slug": world.organization.slug}
+
+
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
@@ -96,6 +100,47 @@ CATALOGUE = [
         "account_confirm_email",
         everyone(200),
         kwargs=lambda world: {"key": world.email_confirmation_key},
+    ),
+    # The directory (organizations)
+    Entry("organizations:organization_list", everyone(200)),
+    Entry("organizations:export_csv", everyone(200), kind="file"),
+    Entry("organizations:export_json", everyone(200), kind="file"),
+    Entry("organizations:organization_detail", everyone(200), kwargs=org_a),
+    Entry("organizations:organization_contact", everyone(200), kwargs=org_a),
+    Entry(
+        "organizations:membership_request",
+        {ANONYMOUS: 302, MEMBER: 302, OTHER_MEMBER: 200, ADVISOR: 200, STAFF: 200},
+        kwargs=org_a,
+        reason="a member of the organisation is sent back to its profile",
+        anonymous_redirect="/konto/login/",
+    ),
+    Entry("organizations:my_organizations", signed_in_only()),
+    Entry("organizations:organization_create", signed_in_only()),
+    Entry(
+        "organizations:organization_edit",
+        {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, STAFF: 404},
+        kwargs=org_a,
+        reason="members of the organisation only; staff use the admin",
+    ),
+    Entry(
+        "organizations:membership_list",
+        {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, STAFF: 404},
+        kwargs=org_a,
+        reason="administrators of the organisation only; staff use the admin",
+    ),
+    Entry(
+        "organizations:organization_submit",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=org_a,
+        reason="POST only",
+    ),
+    Entry(
+        "organizations:membership_update",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=lambda world: {"slug": world.organization.slug, "pk": world.membership.pk},
+        reason="POST only",
     ),
     Entry(
         "account_confirm_login_code",

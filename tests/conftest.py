@@ -68,4 +68,24 @@ def world(db, ngo_member, other_ngo_member, advisor, staff):
     address.verified = False
     address.save()
     w.email_confirmation_key = EmailConfirmationHMAC(address).key
+
+    from organizations import services as org_services
+
+    def published(user, name, krs):
+        organization = org_services.organization_create(
+            user=user,
+            data={"name": name, "legal_form": "association", "krs": krs},
+            submit=True,
+        )
+        return org_services.organization_approve(organization=organization, user=staff)
+
+    w.organization = published(ngo_member, "Stowarzyszenie Seniorów Bojary", "0000100001")
+    w.other_organization = published(other_ngo_member, "Fundacja Zielone Wzgórza", "0000100002")
+    w.membership = w.organization.memberships.get(user=ngo_member)
+    w.contact_message = org_services.contact_message_send(
+        organization=w.organization,
+        sender_name="Maria Mieszkanka",
+        sender_email="maria@example.org",
+        body="Czy przyjmujecie wolontariuszy?",
+    )
     return w

@@ -16,6 +16,12 @@ from django.apps import apps
 # made by the tests themselves are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The migrations' initial data: pages, vocabularies.
+DATA_MIGRATIONS = [
+    ("cwop_portal.migrations.0002_initial_content", "create_content"),
+    ("organizations.migrations.0003_initial_terms", "create_terms"),
+]
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -56,9 +62,10 @@ def browser():
 
 @pytest.fixture
 def portal_content(transactional_db):
-    """The initial pages and roles (live-server tests empty the tables after each test)."""
-    migration = importlib.import_module("cwop_portal.migrations.0002_initial_content")
-    migration.create_content(apps, None)
+    """The initial data of the migrations (live-server tests empty the tables after
+    each test, so it is put back before each)."""
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
     from cwop_portal.roles import sync_role_groups
 
     sync_role_groups()

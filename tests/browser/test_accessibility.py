@@ -31,6 +31,9 @@ FORM_CASES = [
     ("account_profile", MEMBER, {"#id_first_name": ""}),
     ("account_delete", MEMBER, {"#id_password": "not-my-password"}),
     ("account_change_password", MEMBER, {"#id_oldpassword": "wrong"}),
+    ("organizations:organization_contact", ANONYMOUS, {"#id_email": "not-an-address"}),
+    ("organizations:organization_create", MEMBER, {"#id_nip": "8567346216"}),
+    ("organizations:organization_edit", MEMBER, {"#id_name": ""}),
 ]
 
 

@@ -1,9 +1,29 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 # Shared by the demo accounts; printed by the command, documented in the README.
 DEMO_PASSWORD = "demo-haslo-123"  # noqa: S105 - demo accounts only
+# Demo member accounts (e-mail, first name, last name); each administers a demo organisation.
+DEMO_MEMBERS = [
+    ("czlonek@example.com", "Anna", "Demonstracyjna"),
+    ("czlonek2@example.com", "Piotr", "Przykładowy"),
+]
+
+
+def demo_modules():
+    """The `demo` modules of the other installed apps, each with
+    `add_demo_arguments(parser)` and `seed_demo(*, options, stdout)`: the base
+    knows no module, the modules bring their own demo data and size options."""
+    return [
+        import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if config.name != "cwop_portal" and module_has_submodule(config.module, "demo")
+    ]
 
 
 class Command(BaseCommand):
@@ -14,6 +34,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Show what would be done.")
+        for module in demo_modules():
+            module.add_demo_arguments(parser)
 
     @transaction.atomic
     def handle(self, *args, dry_run=False, **options):
@@ -35,11 +57,7 @@ class Command(BaseCommand):
                 site.save()
 
         User = get_user_model()
-        people = [
-            ("czlonek@example.com", "Anna", "Demonstracyjna"),
-            ("czlonek2@example.com", "Piotr", "Przykładowy"),
-        ]
-        for email, first_name, last_name in people:
+        for email, first_name, last_name in DEMO_MEMBERS:
             if User.objects.filter(email=email).exists():
                 continue
             self.stdout.write(f"Demo member account {email} (password: {DEMO_PASSWORD}).")
@@ -54,8 +72,12 @@ class Command(BaseCommand):
             )
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         self._seed_documents(dry_run)
+        for module in demo_modules():
+            module.seed_demo(options=options, stdout=self.stdout)
         if dry_run:
             transaction.set_rollback(True)
+            self.stdout.write("Dry run: everything above was rolled back, nothing was saved.")
+            return
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
 
     def _seed_documents(self, dry_run):

@@ -1,0 +1,17 @@
+from organizations.models.organization import (
+    ContactMessage,
+    Membership,
+    Organization,
+    OrganizationChange,
+)
+from organizations.models.taxonomy import District, FieldOfActivity, TargetGroup
+
+__all__ = [
+    "ContactMessage",
+    "District",
+    "FieldOfActivity",
+    "Membership",
+    "Organization",
+    "OrganizationChange",
+    "TargetGroup",
+]
