@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -155,9 +156,20 @@ class SiteSettings(TranslatedFieldsMixin, models.Model):
     def __str__(self):
         return str(_("Contact details of the centre"))
 
+    CACHE_KEY = "cwop:site-settings"
+    CACHE_SECONDS = 300  # other app processes see a change within this time
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
     @classmethod
     def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
+        """The one row, from the cache: every page's footer shows it."""
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, obj, cls.CACHE_SECONDS)
         return obj
 
     centre_name = localized_property("centre_name")

@@ -201,7 +201,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Folders of MEDIA_ROOT the public may load directly (the proxy serves them in
 # production); everything else there, e.g. documents/, goes through the portal.
-PUBLIC_MEDIA_PREFIXES = ["organizations/logos/"]
+PUBLIC_MEDIA_PREFIXES = ["organizations/logos/", "news/images/"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

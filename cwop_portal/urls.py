@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("aktualnosci/rss/", include("organizations.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -4,16 +4,19 @@ from django.db import models
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cwop_portal.admin_site import register_pending
-from organizations import services
+from organizations import news_services, services
 from organizations.models import (
     ContactMessage,
     District,
     FieldOfActivity,
     Membership,
+    NewsAttachment,
+    NewsPost,
     Organization,
     OrganizationChange,
     TargetGroup,
@@ -47,6 +50,43 @@ class WaitingFilter(admin.SimpleListFilter):
         return queryset
 
 
+def reject_with_reason(model_admin, request, queryset, service, done_message, *, title):
+    """An admin action that first asks for the reason, then calls `service` for
+    each selected object with it (the reason is e-mailed by the service)."""
+    reason = request.POST.get("reason", "").strip()
+    if request.POST.get("confirm") and reason:
+        model_admin.run_service(request, queryset, service, done_message, reason=reason)
+        return None
+    opts = model_admin.model._meta
+    return render(
+        request,
+        "admin/reject_with_reason.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "objects": queryset,
+            "opts": opts,
+            "action": request.POST.get("action"),
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason_missing": bool(request.POST.get("confirm")) and not reason,
+        },
+    )
+
+
+class ServiceActionsMixin:
+    def run_service(self, request, queryset, service, done_message, **kwargs):
+        done = 0
+        for obj in queryset:
+            try:
+                self.call_service(service, obj, request.user, **kwargs)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -68,7 +108,7 @@ class OrganizationChangeInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ServiceActionsMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
@@ -189,22 +229,12 @@ class OrganizationAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         form.instance.rebuild_search_document()
 
-    def _run(self, request, queryset, service, done_message, **kwargs):
-        done = 0
-        for organization in queryset:
-            try:
-                service(organization=organization, user=request.user, **kwargs)
-                done += 1
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{organization}: {' '.join(exc.messages)}", messages.WARNING
-                )
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
+    def call_service(self, service, obj, user, **kwargs):
+        return service(organization=obj, user=user, **kwargs)
 
     @admin.action(description=_("Approve (publish) selected organisations"))
     def approve(self, request, queryset):
-        self._run(
+        self.run_service(
             request,
             queryset,
             services.organization_approve,
@@ -216,37 +246,21 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject selected organisations (with a reason)"))
     def reject(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()
-        if request.POST.get("confirm") and reason:
-            self._run(
-                request,
-                queryset,
-                services.organization_reject,
-                lambda n: (
-                    ngettext(
-                        "%(count)d organisation rejected.", "%(count)d organisations rejected.", n
-                    )
-                    % {"count": n}
-                ),
-                reason=reason,
-            )
-            return None
-        return render(
+        return reject_with_reason(
+            self,
             request,
-            "admin/organizations/organization/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject organisations"),
-                "organizations": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "reason_missing": bool(request.POST.get("confirm")) and not reason,
-            },
+            queryset,
+            services.organization_reject,
+            lambda n: (
+                ngettext("%(count)d organisation rejected.", "%(count)d organisations rejected.", n)
+                % {"count": n}
+            ),
+            title=_("Reject organisations"),
         )
 
     @admin.action(description=_("Archive selected organisations"))
     def archive(self, request, queryset):
-        self._run(
+        self.run_service(
             request,
             queryset,
             services.organization_archive,
@@ -297,3 +311,114 @@ class ContactMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def news_waiting_for_approval():
+    return NewsPost.objects.filter(status=NewsPost.Status.SUBMITTED)
+
+
+register_pending(
+    _("News waiting for approval"),
+    lambda: reverse("admin:organizations_newspost_changelist") + "?status__exact=submitted",
+    news_waiting_for_approval,
+    "organizations.view_newspost",
+)
+
+
+class NewsAttachmentInline(admin.TabularInline):
+    model = NewsAttachment
+    extra = 0
+    fields = ["title", "file", "position"]
+
+
+@admin.register(NewsPost)
+class NewsPostAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    """Staff write the centre's news here (published directly) and moderate the
+    organisations' posts with the approve / reject actions."""
+
+    list_display = ["title", "organization", "category", "status", "published_at", "expires_at"]
+    list_filter = ["status", "category", "is_demo"]
+    search_fields = ["title", "lead", "organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["author", "submitted_at", "created_at", "updated_at"]
+    date_hierarchy = "published_at"
+    inlines = [NewsAttachmentInline]
+    actions = ["approve", "reject"]
+    fieldsets = (
+        (
+            None,
+            {"fields": ("title", "slug", "organization", "category", "lead", "body")},
+        ),
+        (_("Image"), {"fields": ("lead_image", "lead_image_alt")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "published_at",
+                    "expires_at",
+                    "funding_deadline",
+                    "event_starts_at",
+                    "event_place",
+                )
+            },
+        ),
+        (
+            _("Moderation"),
+            {
+                "fields": (
+                    "status",
+                    "rejection_reason",
+                    "author",
+                    "submitted_at",
+                    "created_at",
+                    "updated_at",
+                    "is_demo",
+                )
+            },
+        ),
+    )
+
+    def get_changeform_initial_data(self, request):
+        # The centre's own posts are published at once.
+        return {
+            "status": NewsPost.Status.PUBLISHED,
+            "published_at": timezone.now(),
+            "category": NewsPost.Category.CENTRE,
+        }
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        if obj.status == NewsPost.Status.PUBLISHED and not obj.published_at:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def call_service(self, service, obj, user, **kwargs):
+        return service(post=obj, user=user, **kwargs)
+
+    @admin.action(description=_("Publish selected news"))
+    def approve(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            news_services.news_approve,
+            lambda n: (
+                ngettext("%(count)d post published.", "%(count)d posts published.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Reject selected news (with a reason)"))
+    def reject(self, request, queryset):
+        return reject_with_reason(
+            self,
+            request,
+            queryset,
+            news_services.news_reject,
+            lambda n: (
+                ngettext("%(count)d post rejected.", "%(count)d posts rejected.", n) % {"count": n}
+            ),
+            title=_("Reject news"),
+        )

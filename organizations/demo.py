@@ -12,7 +12,7 @@ creating N organisations takes a few dozen queries, not a few per organisation.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from organizations.models import (
     District,
     FieldOfActivity,
     Membership,
+    NewsPost,
     Organization,
     TargetGroup,
 )
@@ -691,7 +692,8 @@ def add_demo_arguments(parser):
 
 
 def seed_demo(*, options, stdout):
-    """Top the demo organisations up to --orgs and give each demo member one."""
+    """Top the demo organisations up to --orgs, give each demo member one, and write
+    the demo news once."""
     from django.contrib.auth import get_user_model
     from django.core.management.base import CommandError
 
@@ -711,3 +713,236 @@ def seed_demo(*, options, stdout):
     members = list(get_user_model().objects.filter(is_demo=True).order_by("pk"))
     for user, organization in assign_demo_admins(members):
         stdout.write(f"{user.email} is now an administrator of {organization.name}.")
+    seed_demo_news(stdout=stdout)
+
+
+# --- Demo news -------------------------------------------------------------------------
+#
+# A dozen posts, as a visitor of the news pages should find them: published posts of
+# demo organisations in every category (funding calls with a deadline still open and
+# one already passed, events with a date and place), two posts of the centre itself,
+# one post waiting for approval and one scheduled for later. Dates are relative to
+# the day `seed_demo` runs. Each is marked `is_demo` and its title ends in " (demo)".
+#
+# `org`: index into the published demo organisations (the first ones are those the
+# demo member accounts administer), None for the centre. `days`: publication date in
+# days from today (negative: in the past). `deadline` and `event`: days from today.
+DEMO_NEWS = [
+    {
+        "org": None,
+        "category": "centre",
+        "days": -2,
+        "title": "Konsultacje projektu programu współpracy Miasta z organizacjami",
+        "lead": "Zapraszamy organizacje pozarządowe do zgłaszania uwag do projektu "
+        "rocznego programu współpracy Miasta Białystok z organizacjami.",
+        "body": "Projekt programu jest dostępny w Centrum i na stronie Urzędu Miejskiego.\n\n"
+        "## Jak zgłosić uwagi\n\n"
+        "- na formularzu konsultacyjnym, w siedzibie Centrum,\n"
+        "- podczas otwartego spotkania konsultacyjnego w sali szkoleniowej.\n\n"
+        "Uwagi zbieramy przez 30 dni od dnia publikacji ogłoszenia.",
+    },
+    {
+        "org": None,
+        "category": "funding",
+        "days": -6,
+        "deadline": 21,
+        "title": "Otwarty konkurs ofert na zadania z zakresu kultury fizycznej",
+        "lead": "Prezydent Miasta Białegostoku ogłasza otwarty konkurs ofert na realizację "
+        "zadań publicznych z zakresu wspierania i upowszechniania kultury fizycznej.",
+        "body": "W konkursie mogą startować organizacje pozarządowe i podmioty wymienione "
+        "w art. 3 ust. 3 ustawy o działalności pożytku publicznego i o wolontariacie.\n\n"
+        "## Konsultacje\n\n"
+        "Doradcy Centrum pomagają przygotować ofertę: zapisz się na konsultację "
+        "indywidualną.",
+    },
+    {
+        "org": 0,
+        "category": "announcement",
+        "days": -1,
+        "title": "Szukamy wolontariuszy do zbiórki żywności",
+        "lead": "W przyszły weekend prowadzimy zbiórkę żywności w sklepach na osiedlu. "
+        "Potrzebujemy osób, które poświęcą dwie–trzy godziny.",
+        "body": "Wolontariusze dostaną identyfikatory i krótkie przeszkolenie.\n\n"
+        "**Zgłoszenia** przyjmujemy mailowo i telefonicznie do czwartku.",
+    },
+    {
+        "org": 0,
+        "category": "announcement",
+        "status": "submitted",
+        "title": "Zbiórka książek dla świetlicy osiedlowej",
+        "lead": "Zbieramy książki dla dzieci i młodzieży do naszej świetlicy: powieści, "
+        "komiksy i lektury szkolne w dobrym stanie.",
+        "body": "Książki można przynosić do naszej siedziby od poniedziałku do piątku.",
+    },
+    {
+        "org": 1,
+        "category": "funding",
+        "days": -3,
+        "deadline": 10,
+        "title": "Mikrogranty na działania sąsiedzkie – nabór wniosków",
+        "lead": "Grupy mieszkańców mogą otrzymać do 5000 zł na wspólne działania dla "
+        "swojej okolicy: pikniki, warsztaty, sprzątanie podwórek.",
+        "body": "## Kto może złożyć wniosek\n\n"
+        "- grupy co najmniej trzech pełnoletnich mieszkańców Białegostoku,\n"
+        "- organizacje pozarządowe działające na rzecz osiedla.\n\n"
+        "Wzór wniosku udostępniamy w naszej siedzibie.",
+    },
+    {
+        "org": 2,
+        "category": "funding",
+        "days": -40,
+        "deadline": -5,
+        "title": "Fundusz Inicjatyw Młodzieżowych – nabór zakończony",
+        "lead": "Dziękujemy za zgłoszenia do Funduszu Inicjatyw Młodzieżowych. Wyniki "
+        "ogłosimy w ciągu trzech tygodni.",
+        "body": "Wpłynęło 27 wniosków od grup młodzieżowych z całego miasta.",
+    },
+    {
+        "org": 3,
+        "category": "funding",
+        "days": -60,
+        "deadline": -30,
+        "title": "Granty na projekty ekologiczne w szkołach",
+        "lead": "Szkoły i organizacje mogły ubiegać się o dofinansowanie projektów "
+        "edukacji ekologicznej dla uczniów.",
+        "body": "Nabór jest zakończony; kolejną edycję zapowiemy wiosną.",
+    },
+    {
+        "org": 1,
+        "category": "event",
+        "days": -4,
+        "event": 12,
+        "event_time": (15, 0),
+        "event_place": "Skwer przy ul. Przykładowej 5 (demo)",
+        "title": "Piknik sąsiedzki na osiedlu",
+        "lead": "Zapraszamy całe rodziny na piknik: gry dla dzieci, kiermasz wypieków "
+        "i koncert lokalnych zespołów.",
+        "body": "## Program\n\n"
+        "- 15:00 – otwarcie i gry podwórkowe,\n"
+        "- 17:00 – kiermasz wypieków,\n"
+        "- 18:30 – koncert.\n\n"
+        "Wstęp wolny.",
+    },
+    {
+        "org": 4,
+        "category": "event",
+        "days": -20,
+        "event": -7,
+        "event_time": (10, 0),
+        "event_place": "Centrum Współpracy Organizacji Pozarządowych, sala szkoleniowa",
+        "title": "Warsztaty pierwszej pomocy dla seniorów",
+        "lead": "Ratownicy medyczni pokazali, jak udzielić pierwszej pomocy i jak wezwać "
+        "pomoc. Dziękujemy wszystkim uczestnikom!",
+        "body": "Kolejne warsztaty planujemy jesienią.",
+    },
+    {
+        "org": 2,
+        "category": "announcement",
+        "days": -9,
+        "title": "Bezpłatne dyżury prawnika dla mieszkańców",
+        "lead": "W każdy pierwszy wtorek miesiąca prawnik wolontariusz udziela bezpłatnych "
+        "porad w naszej siedzibie.",
+        "body": "Na dyżur warto się zapisać telefonicznie. Porady dotyczą m.in. spraw "
+        "mieszkaniowych, spadkowych i konsumenckich.",
+    },
+    {
+        "org": 3,
+        "category": "announcement",
+        "days": -14,
+        "title": "Nowa siedziba stowarzyszenia",
+        "lead": "Od przyszłego miesiąca spotykamy się w nowej siedzibie, bliżej centrum "
+        "miasta i bez barier architektonicznych.",
+        "body": "Nowy adres podamy na naszym profilu w katalogu organizacji.",
+    },
+    {
+        "org": 0,
+        "category": "event",
+        "days": 5,
+        "event": 20,
+        "event_time": (18, 0),
+        "event_place": "Sala parafialna, ul. Przykładowa 12 (demo)",
+        "title": "Koncert charytatywny chóru seniorów",
+        "lead": "Zapraszamy na koncert chóru seniorów i młodzieży z osiedlowej świetlicy. "
+        "Zbieramy datki na wakacyjny wyjazd dzieci.",
+        "body": "Po koncercie zapraszamy na herbatę i domowe ciasta.",
+    },
+]
+NEWS_HOURS = (9, 11, 13, 16)  # publication hours of the demo posts, in turn
+
+
+def _local(day, hour, minute=0):
+    """An aware datetime at hour:minute Białystok time on `day`."""
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _news_slug(title):
+    base = slugify(title.replace("ł", "l").replace("Ł", "L"))[:200] or "aktualnosc"
+    taken = set(NewsPost.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_demo_news(organizations, *, now=None):
+    """Create the DEMO_NEWS posts (those of an organisation only when there are
+    organisations to give them to); return them."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    posts = []
+    for index, spec in enumerate(DEMO_NEWS):
+        org_index = spec["org"]
+        if org_index is not None and not organizations:
+            continue
+        title = spec["title"] + DEMO_SUFFIX
+        status = spec.get("status", NewsPost.Status.PUBLISHED)
+        post = NewsPost(
+            organization=None
+            if org_index is None
+            else organizations[org_index % len(organizations)],
+            title=title,
+            slug=_news_slug(title),
+            category=spec["category"],
+            lead=spec["lead"],
+            body=spec["body"],
+            status=status,
+            is_demo=True,
+        )
+        hour = NEWS_HOURS[index % len(NEWS_HOURS)]
+        if status == NewsPost.Status.PUBLISHED:
+            post.published_at = _local(today + timedelta(days=spec["days"]), hour)
+            post.created_at = min(post.published_at, now) - timedelta(hours=20)
+            if org_index is not None:
+                post.submitted_at = post.created_at + timedelta(hours=2)
+        else:  # waiting for approval since yesterday
+            post.created_at = now - timedelta(days=1, hours=3)
+            post.submitted_at = now - timedelta(days=1)
+        if "deadline" in spec:
+            post.funding_deadline = today + timedelta(days=spec["deadline"])
+        if "event" in spec:
+            post.event_starts_at = _local(
+                today + timedelta(days=spec["event"]), *spec["event_time"]
+            )
+            post.event_place = spec["event_place"]
+        post.full_clean(exclude=["slug"])  # the model's rules and constraints, as the services
+        posts.append(post)
+    NewsPost.objects.bulk_create(posts)
+    return posts
+
+
+def seed_demo_news(*, stdout):
+    """Create the demo news once: if demo posts exist already, create none."""
+    existing = NewsPost.objects.filter(is_demo=True).count()
+    if existing:
+        stdout.write(f"Demo news: {existing} demo posts already there, none created.")
+        return []
+    # The first published demo organisations: the demo members administer the first ones.
+    organizations = list(
+        Organization.objects.filter(is_demo=True, status=Status.PUBLISHED).order_by("pk")[:5]
+    )
+    if not organizations:
+        stdout.write("Demo news: no published demo organisation to write them, none created.")
+        return []
+    posts = create_demo_news(organizations)
+    stdout.write(f"Demo news: created {len(posts)} demo posts.")
+    return posts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations.views import member, public
+from organizations.views import member, news, news_member, public
 
 app_name = "organizations"
 
@@ -16,6 +16,14 @@ urlpatterns = [
         name="organization_contact",
     ),
     path("organizacje/<slug:slug>/dolacz/", member.membership_request, name="membership_request"),
+    # News
+    path("aktualnosci/", news.news_list, name="news_list"),
+    path("aktualnosci/<slug:slug>/", news.news_detail, name="news_detail"),
+    path(
+        "aktualnosci/<slug:slug>/zalaczniki/<int:pk>/<str:filename>",
+        news.news_attachment,
+        name="news_attachment",
+    ),
     # Members' pages
     path("konto/organizacje/", member.my_organizations, name="my_organizations"),
     path("konto/organizacje/nowa/", member.organization_create, name="organization_create"),
@@ -39,4 +47,22 @@ urlpatterns = [
         member.membership_update,
         name="membership_update",
     ),
+    path(
+        "konto/organizacje/<slug:slug>/wiadomosci/",
+        member.organization_messages,
+        name="organization_messages",
+    ),
+    path(
+        "konto/organizacje/<slug:slug>/aktualnosci/",
+        news_member.organization_news,
+        name="organization_news",
+    ),
+    path(
+        "konto/organizacje/<slug:slug>/aktualnosci/nowa/",
+        news_member.news_create,
+        name="news_create",
+    ),
+    path("konto/aktualnosci/<int:pk>/edytuj/", news_member.news_edit, name="news_edit"),
+    path("konto/aktualnosci/<int:pk>/zglos/", news_member.news_submit, name="news_submit"),
+    path("konto/aktualnosci/<int:pk>/usun/", news_member.news_delete, name="news_delete"),
 ]

@@ -25,6 +25,10 @@ def org_a(world):
     return {"slug": world.organization.slug}
 
 
+def draft_post(world):
+    return {"pk": world.news_post.pk}
+
+
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
@@ -47,6 +51,9 @@ class Entry:
     anonymous_redirect: str = "/konto/login/"  # where a 302 sends anonymous visitors
     tags: set = field(default_factory=set)
 
+
+# Pages of one organisation's members (staff work in the admin instead).
+MEMBERS_ONLY = {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, STAFF: 404}
 
 CATALOGUE = [
     Entry("home", everyone(200)),
@@ -127,6 +134,56 @@ CATALOGUE = [
         {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, STAFF: 404},
         kwargs=org_a,
         reason="administrators of the organisation only; staff use the admin",
+    ),
+    Entry("organizations:news_list", everyone(200)),
+    Entry(
+        "organizations:news_detail",
+        everyone(200),
+        kwargs=lambda world: {"slug": world.published_post.slug},
+    ),
+    Entry(
+        "organizations:news_attachment",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {
+            "slug": world.published_post.slug,
+            "pk": world.attachment.pk,
+            "filename": world.attachment.download_name,
+        },
+    ),
+    Entry("news_feeds:all", everyone(200), kind="file"),
+    Entry(
+        "news_feeds:category",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {"category": "funding"},
+    ),
+    Entry(
+        "organizations:organization_news",
+        MEMBERS_ONLY,
+        kwargs=org_a,
+        reason="members of the organisation only; staff use the admin",
+    ),
+    Entry(
+        "organizations:news_create",
+        MEMBERS_ONLY,
+        kwargs=org_a,
+        reason="members of the organisation only; staff use the admin",
+    ),
+    Entry("organizations:news_edit", MEMBERS_ONLY, kwargs=draft_post),
+    Entry("organizations:news_delete", MEMBERS_ONLY, kwargs=draft_post),
+    Entry(
+        "organizations:news_submit",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=draft_post,
+        reason="POST only",
+    ),
+    Entry(
+        "organizations:organization_messages",
+        {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, STAFF: 404},
+        kwargs=org_a,
+        reason="administrators of the organisation only",
     ),
     Entry(
         "organizations:organization_submit",

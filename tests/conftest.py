@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import timezone
 
 from cwop_portal.roles import ADVISORS, CENTRE_STAFF
 from tests.factories import UserFactory
@@ -82,6 +83,27 @@ def world(db, ngo_member, other_ngo_member, advisor, staff):
     w.organization = published(ngo_member, "Stowarzyszenie Seniorów Bojary", "0000100001")
     w.other_organization = published(other_ngo_member, "Fundacja Zielone Wzgórza", "0000100002")
     w.membership = w.organization.memberships.get(user=ngo_member)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from organizations import news_services
+    from tests.factories import MINIMAL_PDF
+
+    w.news_post = news_services.news_create(
+        user=ngo_member,
+        organization=w.organization,
+        data={"title": "Dzień otwarty", "lead": "Zapraszamy do siedziby."},
+    )
+    w.published_post = news_services.news_create(
+        user=staff,
+        data={
+            "title": "Nabór do konkursu grantowego",
+            "lead": "Wnioski do końca miesiąca.",
+            "category": "funding",
+            "funding_deadline": timezone.localdate(),
+        },
+        attachments=[("Regulamin konkursu", SimpleUploadedFile("regulamin.pdf", MINIMAL_PDF))],
+    )
+    w.attachment = w.published_post.attachments.get()
     w.contact_message = org_services.contact_message_send(
         organization=w.organization,
         sender_name="Maria Mieszkanka",

@@ -1,3 +1,4 @@
+from organizations.models.news import NewsAttachment, NewsPost
 from organizations.models.organization import (
     ContactMessage,
     Membership,
@@ -11,6 +12,8 @@ __all__ = [
     "District",
     "FieldOfActivity",
     "Membership",
+    "NewsAttachment",
+    "NewsPost",
     "Organization",
     "OrganizationChange",
     "TargetGroup",

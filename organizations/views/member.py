@@ -5,6 +5,7 @@ person is not an active member of does not exist for them (404). Centre staff
 are no exception: they work on organisations in the admin.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
@@ -343,3 +344,20 @@ def membership_update(request, slug, pk):
         # afterwards they may no longer see the members' page.
         return redirect("organizations:my_organizations")
     return redirect("organizations:membership_list", slug=organization.slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def organization_messages(request, slug):
+    """Messages residents sent through the portal, kept for the retention period
+    (they were also e-mailed); for the organisation's administrators."""
+    organization = get_organization_for_member_or_404(request.user, slug, admin_only=True)
+    return render(
+        request,
+        "organizations/member_messages.html",
+        {
+            "organization": organization,
+            "contact_messages": organization.contact_messages.order_by("-created_at"),
+            "retention_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
+        },
+    )

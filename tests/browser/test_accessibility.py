@@ -34,6 +34,8 @@ FORM_CASES = [
     ("organizations:organization_contact", ANONYMOUS, {"#id_email": "not-an-address"}),
     ("organizations:organization_create", MEMBER, {"#id_nip": "8567346216"}),
     ("organizations:organization_edit", MEMBER, {"#id_name": ""}),
+    ("organizations:news_create", MEMBER, {"#id_title": ""}),
+    ("organizations:news_edit", MEMBER, {"#id_title": ""}),
 ]
 
 

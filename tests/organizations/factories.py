@@ -1,15 +1,21 @@
 """Factories for the directory: organisations, their vocabularies and members."""
 
+import datetime
+
 import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from organizations.models import (
     District,
     FieldOfActivity,
     Membership,
+    NewsAttachment,
+    NewsPost,
     Organization,
     TargetGroup,
 )
-from tests.factories import UserFactory
+from tests.factories import MINIMAL_PDF, UserFactory
 
 
 class FieldOfActivityFactory(factory.django.DjangoModelFactory):
@@ -102,3 +108,75 @@ def many_organizations(count=60):
         )
         for i in range(count)
     ]
+
+
+# --- News ---------------------------------------------------------------------------
+
+
+class NewsPostFactory(factory.django.DjangoModelFactory):
+    """A post of an organisation, published an hour ago; `organization=None` for the
+    centre's own news. A funding call gets a deadline a month ahead unless given one."""
+
+    class Meta:
+        model = NewsPost
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Aktualność testowa {n}")
+    slug = factory.Sequence(lambda n: f"aktualnosc-testowa-{n}")
+    category = NewsPost.Category.ANNOUNCEMENT
+    lead = factory.Sequence(lambda n: f"Zapowiedź wpisu numer {n}.")
+    body = "Treść wpisu.\n\n## Szczegóły\n\n- pierwszy punkt\n- drugi punkt"
+    status = NewsPost.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    funding_deadline = factory.LazyAttribute(
+        lambda post: (
+            timezone.localdate() + datetime.timedelta(days=30)
+            if post.category == NewsPost.Category.FUNDING
+            else None
+        )
+    )
+
+
+def news_attachment(post, *, title="Regulamin konkursu", name="regulamin.pdf", content=None):
+    """An attachment of `post` (a small valid PDF unless `content` is given)."""
+    return NewsAttachment.objects.create(
+        post=post,
+        title=title,
+        file=ContentFile(MINIMAL_PDF * 40 if content is None else content, name=name),
+    )
+
+
+def news_image(width=640, height=360, name="zdjecie.png"):
+    """A PNG image upload of the given size, for `NewsPostFactory(lead_image=...)`."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (23, 51, 92)).save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def many_news_posts(count=40):
+    """Posts of several organisations and of the centre, in every category, some with
+    events and attachments: enough for N+1 queries to show."""
+    organizations = [OrganizationFactory() for _ in range(5)]
+    categories = list(NewsPost.Category.values)
+    now = timezone.now()
+    posts = []
+    for i in range(count):
+        category = categories[i % len(categories)]
+        post = NewsPostFactory(
+            organization=None if i % 7 == 0 else organizations[i % len(organizations)],
+            category=category,
+            published_at=now - datetime.timedelta(hours=i + 1),
+            funding_deadline=(
+                timezone.localdate() + datetime.timedelta(days=i - 10)
+                if category == NewsPost.Category.FUNDING
+                else None
+            ),
+            event_starts_at=now + datetime.timedelta(days=i) if i % 3 == 0 else None,
+            event_place="Centrum, ul. Pałacowa 3" if i % 3 == 0 else "",
+        )
+        posts.append(post)
+    return posts

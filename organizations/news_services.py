@@ -1,0 +1,213 @@
+"""Writes to the news: organisations' posts are moderated, staff posts publish directly.
+
+Every entry point (the members' pages, the admin, commands) calls these.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cwop_portal.emails import send_email_on_commit, staff_emails
+from cwop_portal.images import clean_image_upload
+from organizations.models import Membership, NewsAttachment, NewsPost
+
+EDITABLE_FIELDS = [
+    "title",
+    "category",
+    "lead",
+    "body",
+    "lead_image_alt",
+    "funding_deadline",
+    "event_starts_at",
+    "event_place",
+    "published_at",
+    "expires_at",
+]
+
+
+def _unique_slug(title, exclude_pk=None):
+    base = slugify(title.replace("ł", "l").replace("Ł", "L"))[:200] or "aktualnosc"
+    if base == "rss":  # /aktualnosci/rss/ is the feed
+        base = "rss-1"
+    slug, n = base, 2
+    taken = NewsPost.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def can_edit(post, user):
+    """Staff edit any post; active members edit their organisation's posts."""
+    if user.is_staff:
+        return True
+    return (
+        bool(post.organization_id)
+        and Membership.objects.filter(
+            organization_id=post.organization_id, user=user, status=Membership.Status.ACTIVE
+        ).exists()
+    )
+
+
+def _admin_emails(post):
+    if not post.organization_id:
+        return []
+    return list(
+        post.organization.memberships.filter(
+            status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def _save(post, image, attachments):
+    """Validate, store the re-encoded image and the attachments, save; a failure
+    leaves no file behind."""
+    post.full_clean(exclude=["lead_image", "slug"])
+    stored = []
+    try:
+        if image:
+            try:
+                cleaned = clean_image_upload(image, field_label="obraz")
+            except ValidationError as exc:
+                raise ValidationError({"lead_image": exc.messages}) from exc
+            post.lead_image.save(cleaned.name, cleaned, save=False)
+            stored.append(post.lead_image)
+            post.full_clean(exclude=["slug"], validate_unique=False)
+        post.save()
+        for title, upload in attachments or ():
+            attachment = NewsAttachment(post=post, title=title or upload.name, file=upload)
+            try:
+                attachment.full_clean(exclude=["post"])
+            except ValidationError as exc:
+                raise ValidationError({"attachments": exc.messages}) from exc
+            attachment.save()
+            stored.append(attachment.file)
+    except Exception:
+        for file in stored:
+            file.delete(save=False)
+        raise
+    return post
+
+
+@transaction.atomic
+def news_create(*, user, organization=None, data, image=None, attachments=(), submit=False):
+    """A member writes a post for their organisation (a draft, or submitted for
+    approval); staff write the centre's posts, which are published directly."""
+    if organization is None and not user.is_staff:
+        raise PermissionDenied
+    if organization is not None and not (
+        user.is_staff
+        or organization.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
+    ):
+        raise PermissionDenied
+    post = NewsPost(
+        organization=organization,
+        author=user,
+        **{k: v for k, v in data.items() if k in EDITABLE_FIELDS},
+    )
+    post.slug = _unique_slug(post.title)
+    if user.is_staff:
+        post.status = NewsPost.Status.PUBLISHED
+        post.published_at = post.published_at or timezone.now()
+    elif submit:
+        post.status = NewsPost.Status.SUBMITTED
+        post.submitted_at = timezone.now()
+    _save(post, image, attachments)
+    if post.status == NewsPost.Status.SUBMITTED:
+        send_email_on_commit("news_submitted", {"post": post}, staff_emails())
+    return post
+
+
+@transaction.atomic
+def news_update(
+    *, post, user, data, image=None, attachments=(), remove_attachments=(), submit=False
+):
+    """Edit a post. A member's change to a published post sends it back for approval.
+
+    Files that the edit removes or replaces are deleted from storage only once the
+    change has committed, so a failed edit leaves the post and its files intact."""
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    if not can_edit(post, user):
+        raise PermissionDenied
+    was_submitted = post.status == NewsPost.Status.SUBMITTED
+    for field, value in data.items():
+        if field in EDITABLE_FIELDS:
+            setattr(post, field, value)
+    obsolete = []  # (storage, name) to delete after commit
+    if post.lead_image and (image or data.get("remove_image")):
+        obsolete.append((post.lead_image.storage, post.lead_image.name))
+        if not image:
+            post.lead_image = ""
+            post.lead_image_alt = data.get("lead_image_alt", "")
+    if not user.is_staff and (submit or post.status == NewsPost.Status.PUBLISHED):
+        post.status = NewsPost.Status.SUBMITTED
+        post.submitted_at = timezone.now()
+    removed = post.attachments.filter(pk__in=list(remove_attachments))
+    obsolete += [(a.file.storage, a.file.name) for a in removed]
+    removed.delete()
+    _save(post, image, attachments)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in obsolete])
+    if post.status == NewsPost.Status.SUBMITTED and not was_submitted:
+        send_email_on_commit("news_submitted", {"post": post}, staff_emails())
+    return post
+
+
+@transaction.atomic
+def news_submit(*, post, user):
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    if not can_edit(post, user):
+        raise PermissionDenied
+    if post.status not in {NewsPost.Status.DRAFT, NewsPost.Status.REJECTED}:
+        raise ValidationError(_("Only a draft or a rejected post can be sent for approval."))
+    post.status = NewsPost.Status.SUBMITTED
+    post.submitted_at = timezone.now()
+    post.save(update_fields=["status", "submitted_at", "updated_at"])
+    send_email_on_commit("news_submitted", {"post": post}, staff_emails())
+    return post
+
+
+@transaction.atomic
+def news_approve(*, post, user):
+    """Publish a submitted post (at its chosen date, or now)."""
+    if not user.is_staff:
+        raise PermissionDenied
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    if post.status != NewsPost.Status.SUBMITTED:
+        raise ValidationError(_("Only a post waiting for approval can be published."))
+    post.status = NewsPost.Status.PUBLISHED
+    post.published_at = post.published_at or timezone.now()
+    post.rejection_reason = ""
+    post.full_clean(exclude=["lead_image"])
+    post.save()
+    send_email_on_commit("news_approved", {"post": post}, _admin_emails(post))
+    return post
+
+
+@transaction.atomic
+def news_reject(*, post, user, reason):
+    if not user.is_staff:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    if post.status != NewsPost.Status.SUBMITTED:
+        raise ValidationError(_("Only a post waiting for approval can be rejected."))
+    post.status = NewsPost.Status.REJECTED
+    post.rejection_reason = reason
+    post.save(update_fields=["status", "rejection_reason", "updated_at"])
+    send_email_on_commit("news_rejected", {"post": post, "reason": reason}, _admin_emails(post))
+    return post
+
+
+@transaction.atomic
+def news_delete(*, post, user):
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    if not can_edit(post, user):
+        raise PermissionDenied
+    files = [a.file for a in post.attachments.all()]
+    if post.lead_image:
+        files.append(post.lead_image)
+    post.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
