@@ -16,9 +16,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+
+from cwop_portal.text import slugify_pl
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -41,7 +42,6 @@ MAX_PADDING = 16  # zero or whitespace bytes tolerated after the end of an image
 JPEG_SOI = b"\xff\xd8"
 # byte pairs inside a JPEG scan that are data, not the start of the next marker
 JPEG_SCAN_ESCAPES = {b"\x00", *(bytes([marker]) for marker in range(0xD0, 0xD8))}
-POLISH_L = str.maketrans("łŁ", "lL")  # the one Polish letter slugify would drop
 
 
 def _invalid_image():
@@ -193,7 +193,7 @@ def _check(uploaded, *, max_bytes, max_pixels):
 
 
 def _slug(text):
-    return slugify(str(text).translate(POLISH_L))
+    return slugify_pl(text, max_length=1000)
 
 
 def clean_image_upload(

@@ -16,9 +16,9 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from stdnum.pl import nip, regon
 
+from cwop_portal.text import slugify_pl, unique_slug
 from organizations import search
 from organizations.models import (
     District,
@@ -452,7 +452,7 @@ def _plan_organization(
     # Prefer a name nobody has yet; after a few tries a "-2" slug will do.
     for _attempt in range(8):
         name = _name(rng, legal_form, main_slug, district_name) + DEMO_SUFFIX
-        if _slug_base(name) not in taken_slugs:
+        if slugify_pl(name, fallback="organizacja") not in taken_slugs:
             break
     short_name = _acronym(name) if rng.random() < 0.3 else ""
     slug = _unique_slug(name, taken_slugs)
@@ -614,15 +614,8 @@ def _acronym(name):
     return "".join(word[0] for word in words if word[0].isupper())[:8]
 
 
-def _slug_base(name):
-    return slugify(name.replace("ł", "l").replace("Ł", "L"))[:100].strip("-") or "organizacja"
-
-
 def _unique_slug(name, taken):
-    base = _slug_base(name)
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
+    slug = unique_slug(name, is_taken=taken.__contains__, fallback="organizacja")
     taken.add(slug)
     return slug
 
@@ -876,12 +869,9 @@ def _local(day, hour, minute=0):
 
 
 def _news_slug(title):
-    base = slugify(title.replace("ł", "l").replace("Ł", "L"))[:200] or "aktualnosc"
+    base = slugify_pl(title, max_length=200, fallback="aktualnosc")
     taken = set(NewsPost.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(title, is_taken=taken.__contains__, max_length=200, fallback="aktualnosc")
 
 
 def create_demo_news(organizations, *, now=None):

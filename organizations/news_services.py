@@ -6,11 +6,11 @@ Every entry point (the members' pages, the admin, commands) calls these.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cwop_portal.emails import send_email_on_commit, staff_emails
 from cwop_portal.images import clean_image_upload
+from cwop_portal.text import unique_slug
 from organizations.models import Membership, NewsAttachment, NewsPost
 
 EDITABLE_FIELDS = [
@@ -27,15 +27,14 @@ EDITABLE_FIELDS = [
 ]
 
 
-def _unique_slug(title, exclude_pk=None):
-    base = slugify(title.replace("ł", "l").replace("Ł", "L"))[:200] or "aktualnosc"
-    if base == "rss":  # /aktualnosci/rss/ is the feed
-        base = "rss-1"
-    slug, n = base, 2
-    taken = NewsPost.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _unique_slug(title):
+    return unique_slug(
+        title,
+        is_taken=lambda slug: NewsPost.objects.filter(slug=slug).exists(),
+        max_length=200,
+        fallback="aktualnosc",
+        reserved={"rss"},  # /aktualnosci/rss/ is the feed
+    )
 
 
 def can_edit(post, user):

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cwop_portal.emails import send_email_on_commit, staff_emails
 from cwop_portal.images import clean_image_upload
+from cwop_portal.text import unique_slug
 from organizations.models import (
     ContactMessage,
     Membership,
@@ -24,13 +24,12 @@ from organizations.models.organization import IDENTITY_FIELDS
 M2M_FIELDS = ["fields_of_activity", "target_groups"]
 
 
-def _unique_slug(name, exclude_pk=None):
-    base = slugify(name.replace("ł", "l").replace("Ł", "L"))[:100] or "organizacja"
-    slug, n = base, 2
-    taken = Organization.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _unique_slug(name):
+    return unique_slug(
+        name,
+        is_taken=lambda slug: Organization.objects.filter(slug=slug).exists(),
+        fallback="organizacja",
+    )
 
 
 def _history(organization, user, action, changes=None, note=""):

@@ -114,3 +114,35 @@ def test_member_creates_an_organisation_staff_approve_it_and_it_appears(
     page.goto("/organizacje/?q=pomysłów")
     page.get_by_role("link", name="Fundacja Nowych Pomysłów").click()
     expect(page.locator("h1")).to_have_text("Fundacja Nowych Pomysłów")
+
+
+def test_member_posts_news_staff_publish_it_and_it_is_in_the_rss_feed(
+    page, browser, live_server, log_in, world, staff, client
+):
+    log_in(world.personas["ngo_member"])
+    page.goto(f"/konto/organizacje/{world.organization.slug}/aktualnosci/nowa/")
+    page.get_by_label(re.compile(r"^\s*Tytuł\*?\s*$")).fill("Kiermasz świąteczny")
+    page.get_by_label(re.compile(r"^\s*Wstęp\*?\s*$")).fill("Zapraszamy na kiermasz w sobotę.")
+    page.get_by_role("button", name="Zapisz i prześlij do zatwierdzenia").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+
+    staff_context = browser.new_context(base_url=live_server.url)
+    client.force_login(staff)
+    staff_context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    staff_page = staff_context.new_page()
+    staff_page.goto("/admin/organizations/newspost/?status__exact=submitted")
+    staff_page.get_by_role("link", name="Kiermasz świąteczny").wait_for()
+    staff_page.locator('input[name="_selected_action"]').first.check()
+    staff_page.locator('select[name="action"]').select_option("approve")
+    staff_page.locator('button[name="index"]').click()
+    expect(staff_page.locator(".messagelist")).to_be_visible()
+    staff_context.close()
+
+    feed = page.request.get("/aktualnosci/rss/")
+    assert feed.ok
+    assert "Kiermasz świąteczny" in feed.text()
+    page.goto("/aktualnosci/")
+    page.get_by_role("link", name="Kiermasz świąteczny").click()
+    expect(page.locator("h1")).to_have_text("Kiermasz świąteczny")
