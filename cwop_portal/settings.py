@@ -179,6 +179,14 @@ ACCOUNT_RATE_LIMITS = {
     # The portal's own public forms (allauth's limiter, see organizations.views).
     "contact_organization": "5/h/ip",
 }
+# "Fill in from KRS" on the organisation form: the open API of the National Court
+# Register. Off by default; the portal works without it.
+KRS_LOOKUP_ENABLED = env_bool("KRS_LOOKUP_ENABLED", False)
+KRS_LOOKUP_URL = env(
+    "KRS_LOOKUP_URL",
+    "https://api-krs.ms.gov.pl/api/krs/OdpisAktualny/{krs}?rejestr={register}&format=json",
+)
+KRS_LOOKUP_TIMEOUT = 5
 # How long messages relayed to organisations are kept (purge_contact_messages).
 CONTACT_MESSAGE_RETENTION_DAYS = int(env("CONTACT_MESSAGE_RETENTION_DAYS", "90"))
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organizations import services
+from organizations import identifiers, krs, services
 from organizations.forms.member import MembershipRequestForm, OrganizationForm
 from organizations.models import Membership, Organization
 
@@ -104,6 +104,8 @@ def my_organizations(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def organization_create(request):
+    if request.method == "GET" and "krs_lookup" in request.GET:
+        return _create_form_filled_from_krs(request)
     form = OrganizationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         submit = "submit_for_approval" in request.POST
@@ -130,11 +132,48 @@ def organization_create(request):
                 )
             messages.success(request, message % {"name": organization.name})
             return redirect("organizations:my_organizations")
+    return _render_create_form(request, form)
+
+
+def _render_create_form(request, form):
     return render(
         request,
         "organizations/member_organization_form.html",
-        {"form": form, "organization": None, "can_submit": True},
+        {
+            "form": form,
+            "organization": None,
+            "can_submit": True,
+            "krs_lookup_enabled": krs.is_enabled(),
+        },
     )
+
+
+def _create_form_filled_from_krs(request):
+    """The create form again, with what the KRS register knows about the number
+    typed; nothing is saved."""
+    try:
+        number = identifiers.clean_krs(request.GET.get("krs_lookup", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        number = ""
+    found = {}
+    if number and krs.is_enabled():
+        try:
+            found = krs.lookup(number)
+        except krs.KrsLookupError:
+            messages.warning(
+                request,
+                _("The KRS register does not answer at the moment. Fill in the form yourself."),
+            )
+        else:
+            if found:
+                messages.success(
+                    request,
+                    _("The form was filled in from the KRS register. Check the data and save."),
+                )
+            else:
+                messages.warning(request, _("The KRS register has no entry with this number."))
+    return _render_create_form(request, OrganizationForm(initial={**found, "krs": number}))
 
 
 @login_required
