@@ -196,12 +196,12 @@ class Database:
         netloc = f"{self.user}@{self.host}:{self.port}"
         return urlunsplit(("postgres", netloc, f"/{self.name}", "", ""))
 
-    def psql(self, psql, sql):
+    def psql(self, psql, sql, *, dbname="postgres"):
         env = dict(os.environ)
         if self.password:
             env["PGPASSWORD"] = self.password
         cmd = [psql, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", self.host]
-        cmd += ["-p", str(self.port), "-U", self.user, "-d", "postgres", "-c", sql]
+        cmd += ["-p", str(self.port), "-U", self.user, "-d", dbname, "-c", sql]
         return run(cmd, env=env).strip()
 
     def recreate(self, psql):
@@ -445,6 +445,10 @@ class Outcome:
 def measure(config, database, env, tools, tmp):
     outcome = Outcome(config, database, load_at_start=os.getloadavg())
     outcome.seed_args = prepare_portal(env)
+    # Refresh the planner's statistics after the bulk load, as autovacuum would on a
+    # live database; without them PostgreSQL misjudges the directory's queries.
+    log("analyze")
+    database.psql(tools["psql"], "VACUUM ANALYZE", dbname=database.name)
     port = free_port()
     log_path = tmp / "gunicorn.log"
     server = None
