@@ -61,7 +61,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive --severity-level medium cwop_portal organizations rooms consultations library bench
-	SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Refresh the .po files from the code and templates, then compile them.
 # Needs GNU gettext (msgfmt, xgettext) on the developer's machine.

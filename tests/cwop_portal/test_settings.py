@@ -130,3 +130,9 @@ def test_collectstatic_builds_hashed_compressed_files_with_bootstrap(tmp_path):
     assert hashed_css != "bootstrap/css/bootstrap.min.css"
     assert (tmp_path / "static" / f"{hashed_css}.gz").exists()
     assert "bootstrap/js/bootstrap.bundle.min.js" in manifest["paths"]
+
+
+def test_the_migrations_check_runs_without_configuration(tmp_path):
+    result = run_django(["manage.py", "makemigrations", "--check", "--dry-run"], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
