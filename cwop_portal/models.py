@@ -75,6 +75,25 @@ class TranslatedFieldsMixin:
         return value or getattr(self, f"{field}_{settings.LANGUAGE_CODE}", "")
 
 
+class DownloadableFileMixin:
+    """A model with a `file` and a `file_size`: its size is kept on save, and it is
+    downloaded under its stored name, with its type shown as the extension."""
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.file_size = self.file.size
+        super().save(*args, **kwargs)
+
+    @property
+    def extension(self):
+        name = self.file.name or ""
+        return name.rsplit(".", 1)[-1].upper() if "." in name else ""
+
+    @property
+    def download_name(self):
+        return self.file.name.rsplit("/", 1)[-1]
+
+
 def localized_property(field):
     """A read-only attribute giving `field` in the active language."""
     return property(lambda self: self.localized(field))
@@ -176,7 +195,7 @@ class SiteSettings(TranslatedFieldsMixin, models.Model):
     opening_hours = localized_property("opening_hours")
 
 
-class Document(TranslatedFieldsMixin, models.Model):
+class Document(DownloadableFileMixin, TranslatedFieldsMixin, models.Model):
     """A file staff publish for download (the rules, forms, the library list...)."""
 
     title_pl = models.CharField(_("title (Polish)"), max_length=200)
@@ -215,22 +234,8 @@ class Document(TranslatedFieldsMixin, models.Model):
 
     description = localized_property("description")
 
-    def save(self, *args, **kwargs):
-        if self.file:
-            self.file_size = self.file.size
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("document_download", args=[self.pk, self.download_name])
-
-    @property
-    def extension(self):
-        name = self.file.name or ""
-        return name.rsplit(".", 1)[-1].upper() if "." in name else ""
-
-    @property
-    def download_name(self):
-        return self.file.name.rsplit("/", 1)[-1]
 
 
 class AccessibilityStatement(TranslatedFieldsMixin, models.Model):

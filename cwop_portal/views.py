@@ -56,11 +56,17 @@ def document_download(request, pk, filename):
     document = get_object_or_404(Document, pk=pk, is_published=True)
     if filename != document.download_name:
         return redirect(document.get_absolute_url(), permanent=True)
+    return download_response(document)
+
+
+def download_response(stored):
+    """The file of `stored` (a DownloadableFileMixin model) as a download; a 404 when
+    the file has gone from storage."""
     try:
-        handle = document.file.open("rb")
+        handle = stored.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The file is no longer available.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=document.download_name)
+    return FileResponse(handle, as_attachment=True, filename=stored.download_name)
 
 
 @never_cache

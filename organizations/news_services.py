@@ -50,13 +50,7 @@ def can_edit(post, user):
 
 
 def _admin_emails(post):
-    if not post.organization_id:
-        return []
-    return list(
-        post.organization.memberships.filter(
-            status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
+    return post.organization.admin_emails() if post.organization_id else []
 
 
 def _save(post, image, attachments):

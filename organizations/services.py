@@ -53,14 +53,6 @@ def _plain(value):
     return value
 
 
-def _admin_emails(organization):
-    return list(
-        organization.memberships.filter(
-            status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
 def _save_integrity(organization, **kwargs):
     """Save, turning the database's uniqueness guard into a message on the field."""
     try:
@@ -216,7 +208,7 @@ def organization_approve(*, organization, user):
     organization.rebuild_search_document()
     _history(organization, user, "approved", changes)
     send_email_on_commit(
-        "organization_approved", {"organization": organization}, _admin_emails(organization)
+        "organization_approved", {"organization": organization}, organization.admin_emails()
     )
     return organization
 
@@ -242,7 +234,7 @@ def organization_reject(*, organization, user, reason):
     send_email_on_commit(
         "organization_rejected",
         {"organization": organization, "reason": reason},
-        _admin_emails(organization),
+        organization.admin_emails(),
     )
     return organization
 
@@ -280,7 +272,7 @@ def membership_request(*, organization, user, message=""):
     send_email_on_commit(
         "membership_requested",
         {"organization": organization, "membership": membership},
-        _admin_emails(organization) or staff_emails(),
+        organization.admin_emails() or staff_emails(),
     )
     return membership
 
@@ -359,7 +351,7 @@ def contact_message_send(*, organization, sender_name, sender_email, body):
     send_email_on_commit(
         "contact_message",
         {"organization": organization, "message": message},
-        recipients or _admin_emails(organization),
+        recipients or organization.admin_emails(),
         reply_to=sender_email,
     )
     return message

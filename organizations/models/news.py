@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cwop_portal.images import validate_image_upload
+from cwop_portal.models import DownloadableFileMixin
 from cwop_portal.validators import validate_document_file
 
 ATTACHMENT_TYPES = ("pdf", "docx", "xlsx", "odt")
@@ -204,7 +205,7 @@ class NewsPost(models.Model):
         return bool(self.funding_deadline) and self.funding_deadline < timezone.localdate()
 
 
-class NewsAttachment(models.Model):
+class NewsAttachment(DownloadableFileMixin, models.Model):
     post = models.ForeignKey(
         NewsPost, verbose_name=_("news post"), on_delete=models.CASCADE, related_name="attachments"
     )
@@ -226,21 +227,7 @@ class NewsAttachment(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if self.file:
-            self.file_size = self.file.size
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse(
             "organizations:news_attachment", args=[self.post.slug, self.pk, self.download_name]
         )
-
-    @property
-    def extension(self):
-        name = self.file.name or ""
-        return name.rsplit(".", 1)[-1].upper() if "." in name else ""
-
-    @property
-    def download_name(self):
-        return self.file.name.rsplit("/", 1)[-1]

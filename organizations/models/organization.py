@@ -245,6 +245,16 @@ class Organization(models.Model):
         )
         Organization.objects.filter(pk=self.pk).update(search_document=self.search_document)
 
+    def admin_emails(self):
+        """E-mail addresses of the organisation's active administrators."""
+        return list(
+            self.memberships.filter(
+                status=Membership.Status.ACTIVE,
+                role=Membership.Role.ADMIN,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+
     @property
     def display_email(self):
         return self.public_email if self.show_email else ""

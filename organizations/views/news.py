@@ -5,14 +5,13 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Value, When
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from cwop_portal.views import download_response
 from organizations import news_services
 from organizations.models import NewsAttachment, NewsPost, Organization
 
@@ -186,11 +185,7 @@ def news_attachment(request, slug, pk, filename):
     attachment.post = post  # for get_absolute_url, without another query
     if filename != attachment.download_name:
         return redirect(attachment.get_absolute_url(), permanent=True)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is no longer available.")) from exc
-    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name)
+    response = download_response(attachment)
     if _visibility(post):
         add_never_cache_headers(response)
     return response
