@@ -4,7 +4,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # XStatic-Bootstrap's build needs a setuptools that still has pkg_resources.
+# pip 26.2+ reads build constraints from PIP_BUILD_CONSTRAINT only; older pips from
+# PIP_CONSTRAINT. pip itself is pinned so that a new release cannot change this.
+PIP_VERSION := 26.3
 export PIP_CONSTRAINT := $(CURDIR)/constraints-build.txt
+export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints-build.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -23,7 +27,7 @@ help:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet "pip==$(PIP_VERSION)"
 
 $(VENV)/.runtime: requirements.txt constraints-build.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
