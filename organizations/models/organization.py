@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from cwop_portal.images import validate_image_upload
 from organizations import search
+from organizations.models.taxonomy import FieldOfActivity, TargetGroup
 from organizations.identifiers import (
     validate_krs,
     validate_nip,
@@ -38,8 +39,22 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(status=Organization.Status.PUBLISHED)
 
     def for_listing(self):
+        """With the district and, as plain lists, the terms shown on cards and profiles.
+
+        The terms land in `listed_fields` and `listed_target_groups` (lists, not
+        managers): a page of 20 cards then builds no queryset per card.
+        """
         return self.select_related("district").prefetch_related(
-            "fields_of_activity", "target_groups"
+            models.Prefetch(
+                "fields_of_activity",
+                queryset=FieldOfActivity.objects.all(),
+                to_attr="listed_fields",
+            ),
+            models.Prefetch(
+                "target_groups",
+                queryset=TargetGroup.objects.all(),
+                to_attr="listed_target_groups",
+            ),
         )
 
     def search(self, query):
