@@ -55,10 +55,11 @@ PAGES = [
     ("directory search", "/organizacje/?q=senior"),
     ("directory filtered", "/organizacje/?field=kultura-fizyczna-i-sport&opp=on"),
     ("organisation profile", "/organizacje/{organization}/"),
+    ("news", "/aktualnosci/"),
+    ("rooms", "/sale/"),
+    ("room week calendar", "/sale/{resource}/?tydzien={week}"),
     # Pages of the modules still to come; uncomment when they land:
-    # ("room week calendar", "/sale/<slug>/?tydzien=<week>"),
     # ("library search", "/biblioteka/?q=<word>"),
-    # ("news", "/aktualnosci/"),
 ]
 FLOOR = ("floor (minimal view)", "/bench/floor")
 SOAK_PAGE = "/"
@@ -353,10 +354,21 @@ import json
 import django
 
 django.setup()
+import datetime
+
+from django.utils import timezone
 from organizations.models import Organization
+from rooms.models import Resource
 
 first = Organization.objects.published().order_by("pk").first()
-print("BENCH_PLACEHOLDERS " + json.dumps({"organization": first.slug if first else ""}))
+# The room with the most bookings, in the busiest week ahead (the demo fills the next weeks).
+room = Resource.objects.filter(kind="training_room").order_by("pk").first()
+year, week, _day = (timezone.localdate() + datetime.timedelta(days=7)).isocalendar()
+print("BENCH_PLACEHOLDERS " + json.dumps({
+    "organization": first.slug if first else "",
+    "resource": room.slug if room else "",
+    "week": f"{year}-W{week:02d}",
+}))
 """
 
 

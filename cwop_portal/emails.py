@@ -19,8 +19,13 @@ def render_email(name, context, language=None):
     return " ".join(subject.split()), body
 
 
-def send_email_on_commit(name, context, recipients, *, language=None, reply_to=None):
-    """Queue an e-mail to go out once the current transaction has committed."""
+def send_email_on_commit(
+    name, context, recipients, *, language=None, reply_to=None, attachments=None
+):
+    """Queue an e-mail to go out once the current transaction has committed.
+
+    `attachments`: (filename, content, mimetype) triples, e.g. a calendar (ICS) file.
+    """
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
@@ -33,6 +38,7 @@ def send_email_on_commit(name, context, recipients, *, language=None, reply_to=N
             settings.DEFAULT_FROM_EMAIL,
             recipients,
             reply_to=[reply_to] if reply_to else None,
+            attachments=list(attachments or []),
         ).send()
 
     transaction.on_commit(send)

@@ -189,6 +189,8 @@ KRS_LOOKUP_URL = env(
 KRS_LOOKUP_TIMEOUT = 5
 # How long messages relayed to organisations are kept (purge_contact_messages).
 CONTACT_MESSAGE_RETENTION_DAYS = int(env("CONTACT_MESSAGE_RETENTION_DAYS", "90"))
+# Records of collected correspondence (sender names) are deleted after this many days.
+MAIL_ITEM_RETENTION_DAYS = int(env("MAIL_ITEM_RETENTION_DAYS", "365"))
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "pl"
@@ -209,7 +211,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Folders of MEDIA_ROOT the public may load directly (the proxy serves them in
 # production); everything else there, e.g. documents/, goes through the portal.
-PUBLIC_MEDIA_PREFIXES = ["organizations/logos/", "news/images/"]
+PUBLIC_MEDIA_PREFIXES = ["organizations/logos/", "news/images/", "rooms/photos/"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,12 +8,16 @@ from django.views.static import serve
 
 from cwop_portal import views
 from cwop_portal.bench_views import floor
+from rooms import views as rooms_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("aktualnosci/rss/", include("organizations.feed_urls")),
+    # A private calendar feed: the same address in every language (calendar apps
+    # keep it), the secret token being the key.
+    path("kalendarz/<str:token>.ics", rooms_views.calendar_feed, name="rooms_feed"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -35,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("konto/moje-dane.json", views.account_data_export, name="account_data_export"),
     path("konto/usun/", views.account_delete, name="account_delete"),
     path("", include("organizations.urls")),
+    path("", include("rooms.urls")),
     path("konto/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -25,6 +25,14 @@ def org_a(world):
     return {"slug": world.organization.slug}
 
 
+def resource_a(world):
+    return {"slug": world.resource.slug}
+
+
+def booking_a(world):
+    return {"pk": world.booking.pk}
+
+
 def draft_post(world):
     return {"pk": world.news_post.pk}
 
@@ -198,6 +206,40 @@ CATALOGUE = [
         kind="endpoint",
         kwargs=lambda world: {"slug": world.organization.slug, "pk": world.membership.pk},
         reason="POST only",
+    ),
+    Entry("rooms:resource_list", everyone(200)),
+    Entry("rooms:resource_detail", everyone(200), kwargs=resource_a),
+    Entry("rooms:resource_ics", everyone(200), kind="file", kwargs=resource_a),
+    Entry(
+        "rooms:booking_create",
+        {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 200, ADVISOR: 403, STAFF: 403},
+        kwargs=resource_a,
+        reason="members of a published organisation book; others are told how to become one",
+    ),
+    Entry("rooms:my_bookings", signed_in_only()),
+    Entry("rooms:booking_detail", MEMBERS_ONLY, kwargs=booking_a),
+    Entry("rooms:booking_ics", MEMBERS_ONLY, kind="file", kwargs=booking_a),
+    Entry(
+        "rooms:booking_cancel",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=booking_a,
+        reason="POST only",
+    ),
+    Entry(
+        "rooms:calendar_feed_manage",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=org_a,
+        reason="POST only",
+    ),
+    Entry("rooms:organization_mail", MEMBERS_ONLY, kwargs=org_a),
+    Entry(
+        "rooms_feed",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {"token": world.calendar_feed.token},
+        reason="private feed: the secret token is the key",
     ),
     Entry(
         "account_confirm_login_code",

@@ -104,6 +104,75 @@ def world(db, ngo_member, other_ngo_member, advisor, staff):
         attachments=[("Regulamin konkursu", SimpleUploadedFile("regulamin.pdf", MINIMAL_PDF))],
     )
     w.attachment = w.published_post.attachments.get()
+    # Rooms: a resource with a confirmed booking of the organisation next week, and
+    # the organisation's private calendar feed.
+    import datetime as _dt
+
+    from rooms.models import (
+        Booking,
+        BookingChange,
+        CalendarFeed,
+        Closure,
+        MailItem,
+        Resource,
+        ResourcePhoto,
+    )
+    from rooms.schedule import at
+
+    w.resource = Resource.objects.create(
+        name_pl="Sala szkoleniowa",
+        name_en="Training room",
+        slug="sala",
+        kind="training_room",
+        capacity=20,
+        house_rules_pl="Zostaw salę w porządku.",
+    )
+    # A Tuesday at least a week ahead that is not a public holiday.
+    import holidays
+
+    start_day = timezone.localdate() + _dt.timedelta(days=7)
+    start_day += _dt.timedelta(days=(1 - start_day.weekday()) % 7)
+    while start_day in holidays.Poland(years=start_day.year):
+        start_day += _dt.timedelta(days=7)
+    w.booking = Booking.objects.create(
+        resource=w.resource,
+        organization=w.organization,
+        start=at(start_day, _dt.time(10)),
+        end=at(start_day, _dt.time(12)),
+        status=Booking.Status.CONFIRMED,
+        title="Zebranie zarządu",
+        attendees=6,
+        created_by=ngo_member,
+    )
+    BookingChange.objects.create(
+        booking=w.booking, user=ngo_member, action="created", note="Rezerwacja z formularza"
+    )
+    w.calendar_feed = CalendarFeed.objects.create(organization=w.organization)
+    Closure.objects.create(
+        start_date=start_day + _dt.timedelta(days=1),
+        end_date=start_day + _dt.timedelta(days=1),
+        reason_pl="Inwentaryzacja",
+        reason_en="Stocktaking",
+    )
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), "navy").save(buffer, "PNG")
+    photo = ResourcePhoto(resource=w.resource, alt_pl="Sala z krzesłami", alt_en="Room")
+    photo.image.save("sala.png", ContentFile(buffer.getvalue()), save=True)
+    w.mail_item = MailItem.objects.create(
+        organization=w.organization, sender="Urząd Skarbowy", note="List polecony"
+    )
+    MailItem.objects.create(
+        organization=w.organization,
+        sender="Poczta Polska",
+        collected_at=timezone.now(),
+        collected_by="Anna Nowak",
+        handed_over_by=staff,
+    )
     w.contact_message = org_services.contact_message_send(
         organization=w.organization,
         sender_name="Maria Mieszkanka",

@@ -15,8 +15,9 @@ PORTAL_APPS = ["cwop_portal", "organizations", "rooms", "consultations", "librar
 PAYLOAD = '"><script>alert("xss")</script><img src=x onerror=alert(1)>'
 SHORT_PAYLOAD = "<u>"  # fits fields too short for the full payload (e.g. postal codes)
 NOT_FREE_TEXT = (models.URLField, models.SlugField)  # validated formats, tested below
-# Hashes and fixed page keys are never shown; the database accepts only digits for KRS.
-SKIPPED_FIELDS = {"password", "key", "krs"}
+# Hashes, fixed page keys and generated tokens are never typed by people; the
+# database accepts only digits for KRS.
+SKIPPED_FIELDS = {"password", "key", "krs", "token"}
 
 
 def text_fields(model):

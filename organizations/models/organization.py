@@ -11,13 +11,13 @@ from django.utils.translation import pgettext_lazy
 
 from cwop_portal.images import validate_image_upload
 from organizations import search
-from organizations.models.taxonomy import FieldOfActivity, TargetGroup
 from organizations.identifiers import (
     validate_krs,
     validate_nip,
     validate_postal_code,
     validate_regon,
 )
+from organizations.models.taxonomy import FieldOfActivity, TargetGroup
 
 
 class LegalForm(models.TextChoices):

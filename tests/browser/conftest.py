@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DATA_MIGRATIONS = [
     ("cwop_portal.migrations.0002_initial_content", "create_content"),
     ("organizations.migrations.0003_initial_terms", "create_terms"),
+    ("rooms.migrations.0003_initial_equipment_and_hours", "add_initial_data"),
 ]
 
 CHROMIUM_FLAGS = [

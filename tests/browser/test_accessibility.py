@@ -36,6 +36,7 @@ FORM_CASES = [
     ("organizations:organization_edit", MEMBER, {"#id_name": ""}),
     ("organizations:news_create", MEMBER, {"#id_title": ""}),
     ("organizations:news_edit", MEMBER, {"#id_title": ""}),
+    ("rooms:booking_create", MEMBER, {"#id_title": ""}),
 ]
 
 

@@ -1,0 +1,734 @@
+"""The rooms in the admin: resources, their hours and closures, and the bookings.
+
+Bookings come to be and change status only through `rooms.services`: the add form
+calls `booking_create(by_staff=True)`, the list's actions call `booking_approve`,
+`booking_reject` and `booking_cancel`; on an existing booking only its purpose,
+attendees, equipment and notes may be edited. The Booking admin also serves the
+staff's agenda (day and week) and the usage report (HTML, CSV, XLSX).
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cwop_portal.admin_site import register_pending
+from cwop_portal.images import clean_image_upload
+from organizations.admin import ServiceActionsMixin, reject_with_reason
+from rooms import reports, services
+from rooms.models import (
+    Booking,
+    BookingChange,
+    Closure,
+    Equipment,
+    OpeningHours,
+    Resource,
+    ResourcePhoto,
+)
+from rooms.schedule import DAY, local_zone, start_of_day
+
+register_pending(
+    _("Bookings waiting for approval"),
+    lambda: reverse("admin:rooms_booking_changelist") + "?status__exact=pending",
+    lambda: Booking.objects.filter(status="pending"),
+    "rooms.view_booking",
+)
+
+
+def _today():
+    return timezone.localdate(timezone=local_zone())
+
+
+# --- Equipment, resources, hours, closures ---------------------------------------------
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["name_pl", "name_en", "position"]
+    list_editable = ["position"]
+    ordering = ["position", "name_pl"]
+    search_fields = ["name_pl", "name_en"]
+    prepopulated_fields = {"slug": ["name_pl"]}
+
+
+class ResourcePhotoForm(forms.ModelForm):
+    """A new photo is stored re-encoded, without its metadata (location, camera)."""
+
+    class Meta:
+        model = ResourcePhoto
+        fields = ["image", "alt_pl", "alt_en", "position"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):  # a new upload, not the stored file
+            try:
+                return clean_image_upload(image, field_label="photo")
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from exc
+        return image
+
+
+class ResourcePhotoInline(admin.StackedInline):
+    model = ResourcePhoto
+    form = ResourcePhotoForm
+    extra = 0
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    fields = ["weekday", "opens", "closes"]
+    extra = 0
+    verbose_name_plural = _(
+        "Opening hours of this resource (leave empty to follow the centre's hours)"
+    )
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["name_pl", "kind", "capacity", "requires_approval", "is_active", "position"]
+    list_editable = ["position"]
+    list_filter = ["kind", "is_active", "requires_approval", "is_demo"]
+    search_fields = ["name_pl", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_pl"]}
+    filter_horizontal = ["equipment"]
+    inlines = [ResourcePhotoInline, OpeningHoursInline]
+    save_on_top = True
+    fieldsets = (
+        (_("Names"), {"fields": ("name_pl", "name_en", "slug", "kind")}),
+        (_("Description"), {"fields": ("description_pl", "description_en")}),
+        (_("Capacity and equipment"), {"fields": ("capacity", "equipment")}),
+        (_("Accessibility"), {"fields": ("accessibility_pl", "accessibility_en")}),
+        (_("House rules"), {"fields": ("house_rules_pl", "house_rules_en")}),
+        (
+            _("Booking rules"),
+            {
+                "fields": (
+                    "requires_approval",
+                    ("min_duration", "max_duration"),
+                    "slot_step",
+                    "booking_horizon_days",
+                    "booking_notice_hours",
+                    "cancel_notice_hours",
+                    "monthly_quota_hours",
+                )
+            },
+        ),
+        (_("Visibility"), {"fields": ("is_active", "position", "is_demo")}),
+    )
+
+
+class ResourceOrCentreMixin:
+    @admin.display(description=_("applies to"), ordering="resource__name_pl")
+    def resource_or_centre(self, obj):
+        return obj.resource or _("the whole centre")
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(ResourceOrCentreMixin, admin.ModelAdmin):
+    """Rows without a resource are the centre's hours; a resource with rows of its
+    own follows only those."""
+
+    list_display = ["resource_or_centre", "weekday", "opens", "closes"]
+    list_filter = ["resource", "weekday"]
+    list_select_related = ["resource"]
+    # The centre's hours (no resource) first.
+    ordering = [F("resource__position").asc(nulls_first=True), "resource__name_pl", "weekday"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(ResourceOrCentreMixin, admin.ModelAdmin):
+    list_display = ["start_date", "end_date", "resource_or_centre", "reason_pl"]
+    list_filter = ["resource"]
+    list_select_related = ["resource"]
+    search_fields = ["reason_pl", "reason_en"]
+    date_hierarchy = "start_date"
+
+
+# --- Bookings ---------------------------------------------------------------------------
+
+
+class BookingDateFilter(admin.SimpleListFilter):
+    """Bookings by when they take place (local time); a booking counts for every
+    period it overlaps."""
+
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", _("today")),
+            ("week", _("this week")),
+            ("next7", _("next 7 days")),
+            ("month", _("this month")),
+            ("past", _("past")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = _today()
+        now = timezone.now()
+        if self.value() == "today":
+            return queryset.overlapping(start_of_day(today), start_of_day(today + DAY))
+        if self.value() == "week":
+            monday = today - datetime.timedelta(days=today.weekday())
+            return queryset.overlapping(
+                start_of_day(monday), start_of_day(monday + datetime.timedelta(days=7))
+            )
+        if self.value() == "next7":
+            return queryset.overlapping(now, now + datetime.timedelta(days=7))
+        if self.value() == "month":
+            first = today.replace(day=1)
+            return queryset.overlapping(
+                start_of_day(first), start_of_day(reports.add_months(first, 1))
+            )
+        if self.value() == "past":
+            return queryset.filter(end__lte=now)
+        return queryset
+
+
+def _service_errors(form, exc):
+    """A ValidationError of `rooms.services` onto the form's fields (the service
+    names its fields like the form; any other goes to the top of the form)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for name, messages in errors.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class BookingAddForm(forms.ModelForm):
+    """Adds a booking through `booking_create(by_staff=True)`.
+
+    The service runs in `clean()` once every field is valid, inside the admin's
+    transaction (ModelAdmin.changeform_view is atomic): when a rule breaks, its
+    savepoint is rolled back and the messages go on the fields, nothing saved; when
+    it succeeds, the new booking becomes the form's instance and the admin only logs
+    it. Its e-mails go out when the admin's transaction commits. `user` is set by
+    BookingAdmin.get_form.
+    """
+
+    user = None
+
+    class Meta:
+        model = Booking
+        fields = [
+            "resource",
+            "organization",
+            "start",
+            "end",
+            "title",
+            "attendees",
+            "equipment_needed",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            booking = services.booking_create(
+                resource=cleaned["resource"],
+                organization=cleaned["organization"],
+                user=self.user,
+                start=cleaned["start"],
+                end=cleaned["end"],
+                title=cleaned["title"],
+                attendees=cleaned["attendees"],
+                equipment=list(cleaned.get("equipment_needed") or ()),
+                notes=cleaned.get("notes") or "",
+                by_staff=True,
+            )
+        except ValidationError as exc:
+            _service_errors(self, exc)
+        else:
+            self.instance = booking
+        return cleaned
+
+
+class BookingChangeForm(forms.ModelForm):
+    """An existing booking: its purpose, attendees, equipment and notes."""
+
+    class Meta:
+        model = Booking
+        fields = ["title", "attendees", "equipment_needed", "notes"]
+
+    def clean_attendees(self):
+        attendees = self.cleaned_data["attendees"]
+        resource = self.instance.resource
+        if attendees > resource.capacity:
+            raise ValidationError(
+                ngettext(
+                    "%(resource)s holds at most %(capacity)s person.",
+                    "%(resource)s holds at most %(capacity)s people.",
+                    resource.capacity,
+                )
+                % {"resource": resource.name, "capacity": resource.capacity}
+            )
+        return attendees
+
+
+class BookingChangeInline(admin.TabularInline):
+    """The booking's history, read-only."""
+
+    model = BookingChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "user", "action", "changes", "note"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+def cancel_with_reason(model_admin, request, queryset, done_message, *, title):
+    """Like organizations.admin.reject_with_reason, worded for a cancellation: asks
+    for the reason, then cancels each booking with it (the service e-mails it)."""
+    reason = request.POST.get("reason", "").strip()
+    if request.POST.get("confirm") and reason:
+        model_admin.run_service(
+            request, queryset, services.booking_cancel, done_message, reason=reason
+        )
+        return None
+    opts = model_admin.model._meta
+    return render(
+        request,
+        "admin/rooms/booking/cancel_with_reason.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "objects": queryset,
+            "opts": opts,
+            "action": request.POST.get("action"),
+            "changelist_url": reverse("admin:rooms_booking_changelist"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason_missing": bool(request.POST.get("confirm")) and not reason,
+        },
+    )
+
+
+AGENDA_DAY, AGENDA_WEEK = "dzien", "tydzien"
+
+
+class ReportForm(forms.Form):
+    """The period of the usage report: a year, or a range of months (which wins)."""
+
+    rok = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=reports.MIN_YEAR,
+        max_value=reports.MAX_YEAR,
+    )
+    od = forms.CharField(
+        label=_("From month"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"}),
+    )
+    do = forms.CharField(
+        label=_("To month"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-12"}),
+        help_text=_("A range of months, e.g. 2025-01 to 2025-12, takes precedence over the year."),
+    )
+
+    @staticmethod
+    def _month(value):
+        if not value:
+            return None
+        try:
+            month = datetime.date.fromisoformat(f"{value.strip()}-01")
+        except ValueError:
+            month = None
+        if month is None or not reports.year_is_sane(month):
+            raise ValidationError(_("Enter a month as YYYY-MM, e.g. 2025-03."))
+        return month
+
+    def clean_od(self):
+        return self._month(self.cleaned_data.get("od"))
+
+    def clean_do(self):
+        return self._month(self.cleaned_data.get("do"))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("od"), cleaned.get("do")
+        if self.errors:
+            return cleaned
+        if bool(first) != bool(last):
+            self.add_error("od" if not first else "do", _("Give both months, or neither."))
+        elif first and last:
+            if last < first:
+                self.add_error("do", _("The last month cannot be before the first."))
+            elif (last.year - first.year) * 12 + last.month - first.month >= (
+                reports.MAX_REPORT_MONTHS
+            ):
+                self.add_error(
+                    "do",
+                    _("At most %(months)s months at a time.")
+                    % {"months": reports.MAX_REPORT_MONTHS},
+                )
+        return cleaned
+
+    def period(self):
+        """(first month, last month); the current year unless chosen otherwise."""
+        data = self.cleaned_data
+        if data.get("od") and data.get("do"):
+            return data["od"], data["do"]
+        year = data.get("rok") or _today().year
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 1)
+
+
+@admin.register(Booking)
+class BookingAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    list_display = [
+        "resource",
+        "local_start",
+        "local_end",
+        "organization",
+        "title",
+        "status",
+        "attendees",
+    ]
+    list_display_links = ["local_start", "title"]
+    list_filter = [
+        BookingDateFilter,
+        "status",
+        "resource",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["resource", "organization"]
+    search_fields = ["title", "organization__name"]
+    date_hierarchy = "start"
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["equipment_needed"]
+    actions = ["approve", "reject", "cancel"]
+    ordering = ["start", "pk"]
+    add_fieldsets = (
+        (
+            None,
+            {
+                "description": _(
+                    "A booking added here is confirmed at once and e-mailed to the "
+                    "organisation. The rules of the resource apply (opening hours, "
+                    "closures, free time, capacity, length), except the notice and "
+                    "how far ahead one may book."
+                ),
+                "fields": (
+                    "resource",
+                    "organization",
+                    "start",
+                    "end",
+                    "title",
+                    "attendees",
+                    "equipment_needed",
+                    "notes",
+                ),
+            },
+        ),
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "description": _(
+                    "The time, the resource and the status change only through the "
+                    "actions of the list of bookings (approve, reject, cancel)."
+                ),
+                "fields": ("resource", "organization", "start", "end", "status", "series"),
+            },
+        ),
+        (_("Details"), {"fields": ("title", "attendees", "equipment_needed", "notes")}),
+        (
+            _("History"),
+            {
+                "fields": (
+                    "created_by",
+                    "created_at",
+                    "rules_accepted_at",
+                    "decided_by",
+                    "decided_at",
+                    "rejection_reason",
+                    "cancelled_by",
+                    "cancelled_at",
+                    "cancellation_reason",
+                    "reminder_sent_at",
+                    "updated_at",
+                    "is_demo",
+                )
+            },
+        ),
+    )
+    change_readonly_fields = [
+        "resource",
+        "organization",
+        "start",
+        "end",
+        "status",
+        "series",
+        "created_by",
+        "created_at",
+        "rules_accepted_at",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        "cancelled_by",
+        "cancelled_at",
+        "cancellation_reason",
+        "reminder_sent_at",
+        "updated_at",
+        "is_demo",
+    ]
+
+    # -- list --
+
+    @admin.display(description=_("start"), ordering="start")
+    def local_start(self, obj):
+        return date_format(timezone.localtime(obj.start, local_zone()), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("end"), ordering="end")
+    def local_end(self, obj):
+        start = timezone.localtime(obj.start, local_zone())
+        end = timezone.localtime(obj.end, local_zone())
+        if end.date() == start.date():
+            return f"{end:%H:%M}"
+        return date_format(end, "SHORT_DATETIME_FORMAT")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("resource", "organization")
+
+    # -- forms --
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.change_readonly_fields
+
+    def get_inlines(self, request, obj):
+        # Nothing may fail after the add form's clean() created the booking.
+        return [] if obj is None else [BookingChangeInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = BookingAddForm if obj is None else BookingChangeForm
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form = type(form.__name__, (form,), {"user": request.user})
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # A booking is cancelled (with a reason, e-mailed), never deleted: the
+        # organisation is told and the usage report keeps its history.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return  # booking_create saved it, in BookingAddForm.clean()
+        changes = {}
+        for name in form.changed_data:
+            before, after = form.initial.get(name), form.cleaned_data.get(name)
+            if name == "equipment_needed":
+                before = ", ".join(str(item) for item in before or ())
+                after = ", ".join(str(item) for item in after or ())
+            changes[name] = [str(before), str(after)]
+        super().save_model(request, obj, form, change)
+        if changes:
+            BookingChange.objects.create(
+                booking=obj, user=request.user, action="edited_by_staff", changes=changes
+            )
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            return  # booking_create set the equipment
+        super().save_related(request, form, formsets, change)
+
+    # -- actions --
+
+    def call_service(self, service, obj, user, **kwargs):
+        return service(booking=obj, user=user, **kwargs)
+
+    @admin.action(description=_("Approve selected bookings"))
+    def approve(self, request, queryset):
+        # A booking something now stands against (an overlap, a closure added since,
+        # changed hours) stays pending; run_service shows why, naming the booking.
+        self.run_service(
+            request,
+            queryset,
+            services.booking_approve,
+            lambda n: (
+                ngettext("%(count)d booking approved.", "%(count)d bookings approved.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Reject selected bookings (with a reason)"))
+    def reject(self, request, queryset):
+        return reject_with_reason(
+            self,
+            request,
+            queryset,
+            services.booking_reject,
+            lambda n: (
+                ngettext("%(count)d booking rejected.", "%(count)d bookings rejected.", n)
+                % {"count": n}
+            ),
+            title=_("Reject bookings"),
+        )
+
+    @admin.action(description=_("Cancel selected bookings (with a reason)"))
+    def cancel(self, request, queryset):
+        return cancel_with_reason(
+            self,
+            request,
+            queryset,
+            lambda n: (
+                ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", n)
+                % {"count": n}
+            ),
+            title=_("Cancel bookings"),
+        )
+
+    # -- agenda and report --
+
+    def get_urls(self):
+        return [
+            path(
+                "agenda/",
+                self.admin_site.admin_view(self.agenda_view),
+                name="rooms_booking_agenda",
+            ),
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="rooms_booking_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _page_context(self, request, title):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "changelist_url": reverse("admin:rooms_booking_changelist"),
+        }
+
+    def agenda_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = _today()
+        day, date_problem = today, False
+        raw = request.GET.get("dzien", "").strip()
+        if raw:
+            try:
+                day = datetime.date.fromisoformat(raw[:32])
+            except ValueError:
+                day, date_problem = today, True
+            if not reports.year_is_sane(day):
+                day, date_problem = today, True
+        view = request.GET.get("widok")
+        if view not in (AGENDA_DAY, AGENDA_WEEK):
+            view = AGENDA_DAY
+        if view == AGENDA_WEEK:
+            first = day - datetime.timedelta(days=day.weekday())
+            last, step = first + datetime.timedelta(days=6), datetime.timedelta(days=7)
+            caption = _("Bookings from %(first)s to %(last)s") % {
+                "first": date_format(first, "DATE_FORMAT"),
+                "last": date_format(last, "DATE_FORMAT"),
+            }
+        else:
+            first = last = day
+            step = DAY
+            caption = _("%(day)s: bookings") % {
+                "day": f"{date_format(day, 'l')}, {date_format(day, 'DATE_FORMAT')}"
+            }
+
+        def link(on, widok=view):
+            return "?" + urlencode({"dzien": on.isoformat(), "widok": widok})
+
+        context = {
+            **self._page_context(request, _("Agenda")),
+            "agenda": reports.agenda(first, last),
+            "view": view,
+            "day": day,
+            "today": today,
+            "caption": caption,
+            "date_problem": date_problem,
+            "previous_url": link(first - step),
+            "next_url": link(first + step),
+            "today_url": link(today),
+            "day_view_url": link(day, AGENDA_DAY),
+            "week_view_url": link(day, AGENDA_WEEK),
+            "is_week": view == AGENDA_WEEK,
+            "report_url": reverse("admin:rooms_booking_report"),
+        }
+        return TemplateResponse(request, "admin/rooms/booking/agenda.html", context)
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ReportForm(request.GET)
+        report = None
+        if form.is_valid():
+            report = reports.usage_report(*form.period())
+            output = request.GET.get("format")
+            if output == "csv":
+                response = HttpResponse(
+                    reports.report_csv(report), content_type="text/csv; charset=utf-8"
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="{reports.report_filename(report, "csv")}"'
+                )
+                return response
+            if output == "xlsx":
+                response = HttpResponse(
+                    reports.report_xlsx(report),
+                    content_type=(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    ),
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="{reports.report_filename(report, "xlsx")}"'
+                )
+                return response
+        query = {k: v for k, v in request.GET.items() if k in ReportForm.base_fields and v}
+        context = {
+            **self._page_context(request, _("Usage report")),
+            "form": form,
+            "report": report,
+            "months_with_figures": (
+                list(zip(report.months, report.per_month.months, strict=True)) if report else []
+            ),
+            "counted_note": reports.counted_note(),
+            "board_note": reports.board_note(),
+            "csv_url": "?" + urlencode({**query, "format": "csv"}),
+            "xlsx_url": "?" + urlencode({**query, "format": "xlsx"}),
+            "agenda_url": reverse("admin:rooms_booking_agenda"),
+        }
+        return TemplateResponse(request, "admin/rooms/booking/report.html", context)
+
+
+# The correspondence (MailItem) admin is written separately, in rooms/admin_mail.py,
+# and registers itself when imported. Until that file exists there is nothing to
+# import; only its absence is tolerated: an error inside it still fails loudly.
+try:
+    from rooms import admin_mail  # noqa: E402,F401  (the correspondence admin)
+except ModuleNotFoundError as exc:
+    if exc.name != "rooms.admin_mail":
+        raise

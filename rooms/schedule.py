@@ -1,0 +1,125 @@
+"""When a resource can be booked: opening hours, closures and Polish public holidays.
+
+All of it is read for a range of days with a fixed number of queries (`Schedule`),
+so the week calendar, the booking rules and a weekly series cost the same few
+queries however many days they look at. Times are local (settings.TIME_ZONE,
+Europe/Warsaw) and turned into aware datetimes with zoneinfo, which handles the
+changes to and from summer time.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+import holidays
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from rooms.models import Closure, OpeningHours
+
+DAY = datetime.timedelta(days=1)
+
+
+def local_zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def at(day, time):
+    """The aware datetime of `time` on `day`, in the centre's time zone."""
+    return datetime.datetime.combine(day, time, tzinfo=local_zone())
+
+
+def start_of_day(day):
+    return at(day, datetime.time(0, 0))
+
+
+def is_aligned(moment, step_minutes):
+    """Whether `moment` falls on the slot grid: a multiple of the step on the local clock."""
+    local = moment.astimezone(local_zone())
+    if local.second or local.microsecond:
+        return False
+    return (local.hour * 60 + local.minute) % step_minutes == 0
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    day: datetime.date
+    opens: datetime.datetime | None  # None: closed all day
+    closes: datetime.datetime | None
+    closed_reason: str = ""
+
+    @property
+    def is_open(self):
+        return self.opens is not None
+
+
+class Schedule:
+    """The opening days and hours of one resource between two dates (inclusive)."""
+
+    def __init__(self, resource, first_day, last_day):
+        self.resource = resource
+        self.first_day = first_day
+        self.last_day = last_day
+        own = list(OpeningHours.objects.filter(resource=resource))
+        rows = own or list(OpeningHours.objects.filter(resource__isnull=True))
+        self.hours = {row.weekday: (row.opens, row.closes) for row in rows}
+        self.closures = list(
+            Closure.objects.filter(
+                Q(resource__isnull=True) | Q(resource=resource),
+                start_date__lte=last_day,
+                end_date__gte=first_day,
+            ).order_by("start_date", "pk")
+        )
+        self.holidays = holidays.Poland(
+            years=range(first_day.year, last_day.year + 1), language="pl"
+        )
+        self.holidays_en = holidays.Poland(
+            years=range(first_day.year, last_day.year + 1), language="en_US"
+        )
+
+    def _holiday_name(self, day):
+        from django.utils.translation import get_language
+
+        names = self.holidays_en if (get_language() or "pl").startswith("en") else self.holidays
+        return names.get(day)
+
+    def closure_on(self, day):
+        for closure in self.closures:
+            if closure.start_date <= day <= closure.end_date:
+                return closure
+        return None
+
+    def day(self, day):
+        """Whether and when the resource is open on `day`, with the reason if not."""
+        closure = self.closure_on(day)
+        if closure:
+            return DayStatus(day, None, None, closure.reason)
+        if self.resource.books_whole_days:
+            # Posters and leaflets stay up on any day that is not a closure.
+            return DayStatus(day, start_of_day(day), start_of_day(day + DAY))
+        holiday = self._holiday_name(day)
+        if holiday:
+            return DayStatus(day, None, None, _("Public holiday: %(name)s") % {"name": holiday})
+        if day.weekday() not in self.hours:
+            return DayStatus(day, None, None, _("Closed on this day of the week"))
+        opens, closes = self.hours[day.weekday()]
+        return DayStatus(day, at(day, opens), at(day, closes))
+
+    def days(self):
+        day = self.first_day
+        while day <= self.last_day:
+            yield self.day(day)
+            day += DAY
+
+
+def opening_hours_summary(resource):
+    """[(weekday label, "08:00–16:00")] for the weekdays the resource is open."""
+    from rooms.models import Weekday
+
+    own = list(OpeningHours.objects.filter(resource=resource))
+    rows = own or list(OpeningHours.objects.filter(resource__isnull=True))
+    return [
+        (Weekday(row.weekday).label, f"{row.opens:%H:%M}–{row.closes:%H:%M}")
+        for row in sorted(rows, key=lambda row: row.weekday)
+    ]

@@ -1,0 +1,801 @@
+"""Writes to bookings: the site, the admin and the commands all call these.
+
+`booking_create` is the only way a booking comes to be. In one transaction it
+locks the resource's row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE
+transaction already serialises writers), checks every rule and that the time is
+free, and inserts the row. If something still slips past the check, the database
+refuses the overlap (PostgreSQL exclusion constraint) and the caller gets the same
+"just taken" message. E-mails go out after the commit, each with an ICS file.
+
+Rules break as `ValidationError({field: message})`, on the form's field names:
+resource, organization, start, end, attendees, rules_accepted.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cwop_portal.emails import send_email_on_commit, staff_emails
+from organizations.models import Membership, Organization
+from rooms import ics
+from rooms.models import Booking, BookingChange, BookingSeries, Resource
+from rooms.schedule import DAY, Schedule, is_aligned, local_zone, start_of_day
+
+
+def _taken():
+    return _("This time has just been booked by someone else. Choose another time.")
+
+
+def _history(booking, user, action, changes=None, note=""):
+    BookingChange.objects.create(
+        booking=booking,
+        user=user if user and user.is_authenticated else None,
+        action=action,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def _local(moment):
+    return timezone.localtime(moment, local_zone())
+
+
+def _fmt(moment):
+    return date_format(_local(moment), "DATETIME_FORMAT")
+
+
+def user_can_book_for(user, organization):
+    """A member (admin or editor) of a published organisation; staff for any."""
+    if not user.is_authenticated:
+        return False
+    if organization.status != Organization.Status.PUBLISHED:
+        return False
+    if user.is_staff:
+        return True
+    return organization.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
+
+
+def bookable_organizations(user):
+    """The published organisations `user` may book for (as a member)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return (
+        Organization.objects.published()
+        .filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def minutes_used(resource, organization, month_start, *, exclude_pk=None):
+    """Minutes of active bookings of `resource` by `organization` starting in the
+    local calendar month that begins at `month_start` (aware, local midnight)."""
+    next_month = (month_start.replace(tzinfo=None) + datetime.timedelta(days=32)).replace(day=1)
+    month_end = start_of_day(next_month.date())
+    bookings = Booking.objects.active().filter(
+        resource=resource, organization=organization, start__gte=month_start, start__lt=month_end
+    )
+    if exclude_pk:
+        bookings = bookings.exclude(pk=exclude_pk)
+    total = datetime.timedelta()
+    for start, end in bookings.values_list("start", "end"):
+        total += end - start
+    return int(total.total_seconds() // 60)
+
+
+def month_start_of(moment):
+    local = _local(moment)
+    return start_of_day(local.date().replace(day=1))
+
+
+def quota_left_minutes(resource, organization, moment):
+    """Minutes the organisation may still book in the month of `moment`; None: no limit."""
+    if resource.monthly_quota_hours is None:
+        return None
+    used = minutes_used(resource, organization, month_start_of(moment))
+    return max(0, resource.monthly_quota_hours * 60 - used)
+
+
+def check_times(resource, start, end, *, schedule=None, by_staff=False, now=None):
+    """The rules about when; returns {field: [messages]} (empty when all is well)."""
+    errors = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    now = now or timezone.now()
+    if end <= start:
+        add("end", _("The end must be later than the start."))
+        return errors
+    minutes = int((end - start).total_seconds() // 60)
+    local_start, local_end = _local(start), _local(end)
+    if resource.books_whole_days:
+        if local_start.timetz().replace(tzinfo=None) != datetime.time(
+            0
+        ) or local_end.timetz().replace(tzinfo=None) != datetime.time(0):
+            add("start", _("Board space is booked by whole days."))
+            return errors
+        days = (local_end.date() - local_start.date()).days
+        if days * 1440 < resource.min_duration:
+            days_min = resource.min_duration // 1440
+            add(
+                "end",
+                ngettext("Book at least %(n)s day.", "Book at least %(n)s days.", days_min)
+                % {"n": days_min},
+            )
+        if days * 1440 > resource.max_duration:
+            days_max = resource.max_duration // 1440
+            add(
+                "end",
+                ngettext("Book at most %(n)s day.", "Book at most %(n)s days.", days_max)
+                % {"n": days_max},
+            )
+    else:
+        if not is_aligned(start, resource.slot_step):
+            add(
+                "start",
+                _("Start on the slot grid: every %(step)s minutes from the full hour.")
+                % {"step": resource.slot_step},
+            )
+        if not is_aligned(end, resource.slot_step):
+            add(
+                "end",
+                _("End on the slot grid: every %(step)s minutes from the full hour.")
+                % {"step": resource.slot_step},
+            )
+        if local_start.date() != (local_end - datetime.timedelta(microseconds=1)).date():
+            add("end", _("A booking must start and end on the same day."))
+        if minutes < resource.min_duration:
+            add(
+                "end",
+                _("The booking is too short: at least %(minutes)s minutes.")
+                % {"minutes": resource.min_duration},
+            )
+        if minutes > resource.max_duration:
+            add(
+                "end",
+                _("The booking is too long: at most %(minutes)s minutes.")
+                % {"minutes": resource.max_duration},
+            )
+    if start < now:
+        add("start", _("This time is in the past."))
+    elif not by_staff:
+        if start < now + datetime.timedelta(hours=resource.booking_notice_hours):
+            add(
+                "start",
+                ngettext(
+                    "Book at least %(hours)s hour in advance.",
+                    "Book at least %(hours)s hours in advance.",
+                    resource.booking_notice_hours,
+                )
+                % {"hours": resource.booking_notice_hours},
+            )
+        horizon = now + datetime.timedelta(days=resource.booking_horizon_days)
+        if start > horizon:
+            add(
+                "start",
+                ngettext(
+                    "Bookings open %(days)s day ahead; choose an earlier date.",
+                    "Bookings open %(days)s days ahead; choose an earlier date.",
+                    resource.booking_horizon_days,
+                )
+                % {"days": resource.booking_horizon_days},
+            )
+    if errors:
+        return errors
+    schedule = schedule or Schedule(resource, local_start.date(), local_end.date())
+    day = local_start.date()
+    while day < local_end.date() or day == local_start.date():
+        status = schedule.day(day)
+        if not status.is_open:
+            add(
+                "start",
+                _("%(resource)s cannot be booked on %(day)s: %(reason)s.")
+                % {
+                    "resource": resource.name,
+                    "day": date_format(day, "DATE_FORMAT"),
+                    "reason": status.closed_reason,
+                },
+            )
+            return errors
+        if not resource.books_whole_days and (start < status.opens or end > status.closes):
+            add(
+                "start",
+                _("Outside the opening hours: on %(day)s from %(opens)s to %(closes)s.")
+                % {
+                    "day": date_format(day, "DATE_FORMAT"),
+                    "opens": f"{_local(status.opens):%H:%M}",
+                    "closes": f"{_local(status.closes):%H:%M}",
+                },
+            )
+            return errors
+        day += DAY
+    return errors
+
+
+def _check_booking(
+    *,
+    resource,
+    organization,
+    user,
+    start,
+    end,
+    attendees,
+    rules_accepted,
+    by_staff,
+    now=None,
+    schedule=None,
+    extra_minutes=0,
+):
+    errors = {}
+    if not resource.is_active:
+        errors["resource"] = [_("This resource cannot be booked at the moment.")]
+        return errors
+    if not by_staff and not user_can_book_for(user, organization):
+        errors["organization"] = [
+            _("You can book only for a published organisation you are a member of.")
+        ]
+        return errors
+    if by_staff and organization.status != Organization.Status.PUBLISHED:
+        errors["organization"] = [_("Bookings are made for published organisations only.")]
+        return errors
+    errors.update(check_times(resource, start, end, schedule=schedule, by_staff=by_staff, now=now))
+    if attendees is None or attendees < 1:
+        errors.setdefault("attendees", []).append(_("At least one person."))
+    elif attendees > resource.capacity:
+        errors.setdefault("attendees", []).append(
+            ngettext(
+                "%(resource)s holds at most %(capacity)s person.",
+                "%(resource)s holds at most %(capacity)s people.",
+                resource.capacity,
+            )
+            % {"resource": resource.name, "capacity": resource.capacity}
+        )
+    if resource.house_rules_pl and not rules_accepted and not by_staff:
+        errors.setdefault("rules_accepted", []).append(_("Accept the house rules to book."))
+    if not errors and not by_staff and resource.monthly_quota_hours is not None:
+        minutes = int((end - start).total_seconds() // 60)
+        left = quota_left_minutes(resource, organization, start) - extra_minutes
+        if minutes > left:
+            errors.setdefault("end", []).append(
+                _(
+                    "Over the monthly limit of %(quota)s hours for %(resource)s: your "
+                    "organisation has %(left)s left in that month."
+                )
+                % {
+                    "quota": resource.monthly_quota_hours,
+                    "resource": resource.name,
+                    "left": _hours(max(0, left)),
+                }
+            )
+    return errors
+
+
+def _hours(minutes):
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}:{rest:02d} h"
+
+
+def _overlap_exists(resource, start, end, *, exclude_pk=None):
+    query = Booking.objects.active().filter(resource=resource).overlapping(start, end)
+    if exclude_pk:
+        query = query.exclude(pk=exclude_pk)
+    return query.exists()
+
+
+def _lock(resource):
+    return Resource.objects.select_for_update().get(pk=resource.pk)
+
+
+def _insert(booking, equipment):
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if "no_overlap" in str(exc) or "rooms_booking_no_overlap" in str(exc):
+            raise ValidationError({"start": [_taken()]}) from exc
+        raise
+    if equipment:
+        booking.equipment_needed.set(equipment)
+
+
+def _notify_created(booking):
+    context = {"booking": booking}
+    recipients = booking.organization.admin_emails()
+    if booking.created_by and booking.created_by.email:
+        recipients.append(booking.created_by.email)
+    if booking.status == Booking.Status.PENDING:
+        send_email_on_commit(
+            "booking_received", context, recipients, attachments=[ics.booking_attachment(booking)]
+        )
+        send_email_on_commit("booking_pending_staff", context, staff_emails())
+    else:
+        send_email_on_commit(
+            "booking_confirmed", context, recipients, attachments=[ics.booking_attachment(booking)]
+        )
+
+
+def _recipients(booking):
+    recipients = booking.organization.admin_emails()
+    if booking.created_by and booking.created_by.email:
+        recipients.append(booking.created_by.email)
+    return recipients
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    resource,
+    organization,
+    user,
+    start,
+    end,
+    title,
+    attendees=1,
+    equipment=(),
+    notes="",
+    rules_accepted=False,
+    by_staff=False,
+    series=None,
+    notify=True,
+    now=None,
+):
+    """Book `resource` for `organization`; returns the booking or raises ValidationError."""
+    resource = _lock(resource)
+    errors = _check_booking(
+        resource=resource,
+        organization=organization,
+        user=user,
+        start=start,
+        end=end,
+        attendees=attendees,
+        rules_accepted=rules_accepted,
+        by_staff=by_staff,
+        now=now,
+    )
+    title = (title or "").strip()
+    if not title:
+        errors.setdefault("title", []).append(_("Say what the booking is for."))
+    if errors:
+        raise ValidationError(errors)
+    if _overlap_exists(resource, start, end):
+        raise ValidationError({"start": [_taken()]})
+    booking = Booking(
+        resource=resource,
+        organization=organization,
+        series=series,
+        start=start,
+        end=end,
+        title=title[:200],
+        attendees=attendees,
+        notes=notes or "",
+        rules_accepted_at=timezone.now() if rules_accepted else None,
+        created_by=user if user and user.is_authenticated else None,
+        status=(
+            Booking.Status.PENDING
+            if resource.requires_approval and not by_staff
+            else Booking.Status.CONFIRMED
+        ),
+    )
+    if booking.status == Booking.Status.CONFIRMED and by_staff:
+        booking.decided_by = user
+        booking.decided_at = timezone.now()
+    _insert(booking, equipment)
+    _history(booking, user, "created", {"status": booking.status})
+    if notify:
+        _notify_created(booking)
+    return booking
+
+
+# --- Recurring bookings ----------------------------------------------------------
+
+
+@dataclass
+class Occurrence:
+    start: datetime.datetime
+    end: datetime.datetime
+    problems: list = field(default_factory=list)
+
+    @property
+    def is_free(self):
+        return not self.problems
+
+
+MAX_OCCURRENCES = 60
+
+
+def series_dates(start, end, frequency, until):
+    """(start, end) of each repetition, the first included, on the same local clock
+    times (so a series keeps 10:00 across the change to and from summer time)."""
+    zone = local_zone()
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    length_days = (local_end.date() - local_start.date()).days
+    step = datetime.timedelta(weeks=int(frequency))
+    day = local_start.date()
+    result = []
+    while day <= until and len(result) < MAX_OCCURRENCES:
+        occurrence_start = datetime.datetime.combine(
+            day, local_start.timetz().replace(tzinfo=None), zone
+        )
+        occurrence_end = datetime.datetime.combine(
+            day + datetime.timedelta(days=length_days),
+            local_end.timetz().replace(tzinfo=None),
+            zone,
+        )
+        result.append((occurrence_start, occurrence_end))
+        day += step
+    return result
+
+
+def series_plan(
+    *,
+    resource,
+    organization,
+    user,
+    start,
+    end,
+    attendees,
+    frequency,
+    until,
+    rules_accepted=False,
+    by_staff=False,
+    now=None,
+):
+    """Every date of a weekly series with what stands in its way (empty = free)."""
+    dates = series_dates(start, end, frequency, until)
+    if not dates:
+        return []
+    first = _local(dates[0][0]).date()
+    last = _local(dates[-1][1]).date()
+    schedule = Schedule(resource, first, last)
+    taken = list(
+        Booking.objects.active()
+        .filter(resource=resource)
+        .overlapping(dates[0][0], dates[-1][1])
+        .values_list("start", "end")
+    )
+    plan = []
+    for occurrence_start, occurrence_end in dates:
+        errors = _check_booking(
+            resource=resource,
+            organization=organization,
+            user=user,
+            start=occurrence_start,
+            end=occurrence_end,
+            attendees=attendees,
+            rules_accepted=rules_accepted,
+            by_staff=by_staff,
+            now=now,
+            schedule=schedule,
+            extra_minutes=_same_month_minutes(plan, occurrence_start),
+        )
+        problems = [message for messages in errors.values() for message in messages]
+        if any(s < occurrence_end and e > occurrence_start for s, e in taken):
+            problems.append(_("Already booked."))
+        plan.append(Occurrence(occurrence_start, occurrence_end, problems))
+    return plan
+
+
+def _same_month_minutes(plan, moment):
+    month = month_start_of(moment)
+    return sum(
+        int((o.end - o.start).total_seconds() // 60)
+        for o in plan
+        if o.is_free and month_start_of(o.start) == month
+    )
+
+
+class SeriesMode:
+    FREE_ONLY = "free_only"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+@transaction.atomic
+def booking_series_create(
+    *,
+    resource,
+    organization,
+    user,
+    start,
+    end,
+    title,
+    frequency,
+    until,
+    mode,
+    attendees=1,
+    equipment=(),
+    notes="",
+    rules_accepted=False,
+    by_staff=False,
+    now=None,
+):
+    """Book a weekly or fortnightly series. Returns (series, created bookings, plan).
+
+    mode FREE_ONLY books the free dates and skips the rest; ALL_OR_NOTHING books
+    nothing (ValidationError) if any date is not free.
+    """
+    resource = _lock(resource)
+    if int(frequency) not in BookingSeries.Frequency.values:
+        raise ValidationError({"frequency": [_("Choose how often the booking repeats.")]})
+    local_start = _local(start)
+    if until < local_start.date():
+        raise ValidationError({"until": [_("The last date cannot be before the first booking.")]})
+    plan = series_plan(
+        resource=resource,
+        organization=organization,
+        user=user,
+        start=start,
+        end=end,
+        attendees=attendees,
+        frequency=frequency,
+        until=until,
+        rules_accepted=rules_accepted,
+        by_staff=by_staff,
+        now=now,
+    )
+    blocked = [o for o in plan if not o.is_free]
+    free = [o for o in plan if o.is_free]
+    if mode == SeriesMode.ALL_OR_NOTHING and blocked:
+        raise ValidationError(
+            {
+                "until": [
+                    ngettext(
+                        "%(count)s date is not free, so nothing was booked:",
+                        "%(count)s dates are not free, so nothing was booked:",
+                        len(blocked),
+                    )
+                    % {"count": len(blocked)}
+                    + " "
+                    + "; ".join(f"{_fmt(o.start)} ({' '.join(o.problems)})" for o in blocked)
+                ]
+            }
+        )
+    if not free:
+        raise ValidationError({"until": [_("None of the dates is free: nothing was booked.")]})
+    series = BookingSeries.objects.create(
+        resource=resource,
+        organization=organization,
+        frequency=int(frequency),
+        until=until,
+        created_by=user if user and user.is_authenticated else None,
+    )
+    created = []
+    for occurrence in free:
+        created.append(
+            booking_create(
+                resource=resource,
+                organization=organization,
+                user=user,
+                start=occurrence.start,
+                end=occurrence.end,
+                title=title,
+                attendees=attendees,
+                equipment=equipment,
+                notes=notes,
+                rules_accepted=rules_accepted,
+                by_staff=by_staff,
+                series=series,
+                notify=False,
+                now=now,
+            )
+        )
+    first = created[0]
+    context = {"booking": first, "series": series, "bookings": created, "skipped": blocked}
+    send_email_on_commit(
+        "booking_series_received",
+        context,
+        _recipients(first),
+        attachments=[
+            (
+                f"rezerwacje-{series.pk}.ics",
+                ics.bookings_calendar(resource.name, created, private=True),
+                "text/calendar",
+            )
+        ],
+    )
+    if any(b.status == Booking.Status.PENDING for b in created):
+        send_email_on_commit("booking_pending_staff", context, staff_emails())
+    return series, created, plan
+
+
+# --- Decisions and cancellations ---------------------------------------------------
+
+
+def _locked_booking(booking):
+    return (
+        Booking.objects.select_for_update()
+        .select_related("resource", "organization")
+        .get(pk=booking.pk)
+    )
+
+
+def booking_conflicts(booking):
+    """What now stands against a booking (a closure since added, changed hours, an
+    overlapping booking): messages for the staff member about to approve it."""
+    problems = []
+    times = check_times(
+        booking.resource,
+        booking.start,
+        booking.end,
+        by_staff=True,
+        now=min(timezone.now(), booking.start),
+    )
+    problems.extend(message for messages in times.values() for message in messages)
+    if _overlap_exists(booking.resource, booking.start, booking.end, exclude_pk=booking.pk):
+        problems.append(_("Another booking holds part of this time."))
+    return problems
+
+
+@transaction.atomic
+def booking_approve(*, booking, user, force=False):
+    booking = _locked_booking(booking)
+    if booking.status != Booking.Status.PENDING:
+        raise ValidationError(_("Only a booking waiting for approval can be approved."))
+    if booking.end <= timezone.now():
+        raise ValidationError(_("This booking is already over."))
+    problems = booking_conflicts(booking)
+    if problems and not force:
+        raise ValidationError(
+            _("Not approved, check it first: %(problems)s") % {"problems": " ".join(problems)}
+        )
+    booking.status = Booking.Status.CONFIRMED
+    booking.decided_by = user
+    booking.decided_at = timezone.now()
+    booking.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _history(booking, user, "approved", {"status": ["pending", "confirmed"]})
+    send_email_on_commit(
+        "booking_confirmed",
+        {"booking": booking},
+        _recipients(booking),
+        attachments=[ics.booking_attachment(booking)],
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_reject(*, booking, user, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    booking = _locked_booking(booking)
+    if booking.status != Booking.Status.PENDING:
+        raise ValidationError(_("Only a booking waiting for approval can be rejected."))
+    booking.status = Booking.Status.REJECTED
+    booking.rejection_reason = reason
+    booking.decided_by = user
+    booking.decided_at = timezone.now()
+    booking.save(
+        update_fields=["status", "rejection_reason", "decided_by", "decided_at", "updated_at"]
+    )
+    _history(booking, user, "rejected", {"status": ["pending", "rejected"]}, note=reason)
+    send_email_on_commit(
+        "booking_rejected",
+        {"booking": booking, "reason": reason},
+        _recipients(booking),
+        attachments=[ics.booking_attachment(booking)],
+    )
+    return booking
+
+
+def can_cancel(booking, user, now=None):
+    """Whether `user` may cancel `booking` now (members until the cut-off, staff always)."""
+    if not booking.is_active or not user.is_authenticated:
+        return False
+    now = now or timezone.now()
+    if user.is_staff:
+        return booking.end > now
+    if not booking.organization.memberships.filter(
+        user=user, status=Membership.Status.ACTIVE
+    ).exists():
+        return False
+    return booking.start - datetime.timedelta(hours=booking.resource.cancel_notice_hours) > now
+
+
+@transaction.atomic
+def booking_cancel(*, booking, user, reason="", now=None):
+    reason = (reason or "").strip()
+    booking = _locked_booking(booking)
+    now = now or timezone.now()
+    if not booking.is_active:
+        raise ValidationError(_("This booking is no longer active."))
+    if user.is_staff:
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the cancellation.")})
+        if booking.end <= now:
+            raise ValidationError(_("This booking is already over."))
+    elif not booking.organization.memberships.filter(
+        user=user, status=Membership.Status.ACTIVE
+    ).exists():
+        raise PermissionDenied
+    elif not can_cancel(booking, user, now):
+        raise ValidationError(
+            ngettext(
+                "Bookings can be cancelled online until %(hours)s hour before the start; "
+                "after that, please call or write to the centre.",
+                "Bookings can be cancelled online until %(hours)s hours before the start; "
+                "after that, please call or write to the centre.",
+                booking.resource.cancel_notice_hours,
+            )
+            % {"hours": booking.resource.cancel_notice_hours}
+        )
+    previous = booking.status
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_by = user
+    booking.cancelled_at = now
+    booking.cancellation_reason = reason
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_by",
+            "cancelled_at",
+            "cancellation_reason",
+            "updated_at",
+        ]
+    )
+    _history(booking, user, "cancelled", {"status": [previous, "cancelled"]}, note=reason)
+    recipients = _recipients(booking)
+    if previous == Booking.Status.CONFIRMED or user.is_staff:
+        recipients += staff_emails() if not user.is_staff else []
+    send_email_on_commit(
+        "booking_cancelled",
+        {"booking": booking, "reason": reason, "by_staff": user.is_staff},
+        recipients,
+        attachments=[ics.booking_attachment(booking)],
+    )
+    return booking
+
+
+def send_booking_reminders(*, now=None):
+    """E-mail the day-before reminder of tomorrow's (local) confirmed bookings, once
+    each: a booking is marked in the same transaction, so a re-run sends nothing."""
+    now = now or timezone.now()
+    tomorrow = _local(now).date() + DAY
+    window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
+    sent = 0
+    candidates = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__gte=window_start,
+        start__lt=window_end,
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            booking = (
+                # Lock the booking row only: PostgreSQL cannot lock the nullable
+                # side of the outer join to created_by.
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("resource", "organization", "created_by")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status=Booking.Status.CONFIRMED)
+                .first()
+            )
+            if booking is None:
+                continue
+            booking.reminder_sent_at = now
+            booking.save(update_fields=["reminder_sent_at"])
+            send_email_on_commit(
+                "booking_reminder",
+                {"booking": booking},
+                _recipients(booking),
+                attachments=[ics.booking_attachment(booking)],
+            )
+            sent += 1
+    return sent
+
+
+def minutes_booked_summary(resource, organization, moment):
+    """For the booking form: (used minutes, quota minutes or None) in the month of `moment`."""
+    if resource.monthly_quota_hours is None:
+        return None
+    used = minutes_used(resource, organization, month_start_of(moment))
+    return used, resource.monthly_quota_hours * 60
+
+
+def total_attendees(bookings):
+    return bookings.aggregate(total=Sum("attendees"))["total"] or 0

@@ -1,0 +1,380 @@
+"""Public pages of the premises (/sale/) and the members' bookings (/konto/rezerwacje/).
+
+A booking's page is for the members of its organisation (404 for anybody else;
+staff work on bookings in the admin). Anonymous visitors see taken times, never
+who took them.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from organizations.models import Membership
+from organizations.views.member import get_organization_for_member_or_404
+from rooms import ics, services
+from rooms.calendar import monday_of, open_during, parse_week, week_calendar, week_label
+from rooms.forms import BookingForm, CancelForm, ResourceFilterForm
+from rooms.models import Booking, CalendarFeed, Resource, ResourcePhoto
+from rooms.schedule import opening_hours_summary
+from rooms.services import SeriesMode
+
+UPCOMING_LIMIT = 100
+PAST_PAGE = 30
+FEED_PAST_DAYS = 90
+
+
+def _listing():
+    return Resource.objects.active().prefetch_related(
+        "equipment", Prefetch("photos", queryset=ResourcePhoto.objects.order_by("position", "pk"))
+    )
+
+
+@require_safe
+def resource_list(request):
+    form = ResourceFilterForm(request.GET or None)
+    resources = _listing()
+    interval = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data.get("kind"):
+            resources = resources.filter(kind=data["kind"])
+        if data.get("capacity"):
+            resources = resources.filter(capacity__gte=data["capacity"])
+        for item in data.get("equipment") or []:
+            resources = resources.filter(equipment=item)
+        interval = form.free_interval()
+        if interval:
+            start, end = interval
+            taken = Booking.objects.active().filter(
+                resource=OuterRef("pk"), start__lt=end, end__gt=start
+            )
+            resources = resources.exclude(Exists(taken))
+    resources = list(resources.distinct())
+    if interval:
+        resources = open_during(resources, *interval)
+    return render(
+        request,
+        "rooms/resource_list.html",
+        {"filter_form": form, "resources": resources, "interval": interval},
+    )
+
+
+def _week_nav(monday):
+    return {
+        "week": week_label(monday),
+        "previous_week": week_label(monday - datetime.timedelta(days=7)),
+        "next_week": week_label(monday + datetime.timedelta(days=7)),
+        "this_week": week_label(monday_of(timezone.localdate())),
+    }
+
+
+@require_safe
+def resource_detail(request, slug):
+    resource = get_object_or_404(_listing(), slug=slug)
+    today = timezone.localdate()
+    requested = request.GET.get("tydzien")
+    monday = parse_week(requested) or monday_of(today)
+    calendar = week_calendar(resource, monday)
+    organization_ids = set()
+    if request.user.is_authenticated:
+        organization_ids = set(
+            Membership.objects.filter(
+                user=request.user, status=Membership.Status.ACTIVE
+            ).values_list("organization_id", flat=True)
+        )
+    return render(
+        request,
+        "rooms/resource_detail.html",
+        {
+            "resource": resource,
+            "calendar": calendar,
+            "monday": monday,
+            "sunday": monday + datetime.timedelta(days=6),
+            "week_invalid": bool(requested) and parse_week(requested) is None,
+            "my_organization_ids": organization_ids,
+            "opening_hours": opening_hours_summary(resource),
+            "closed_weekday_reason": _("Closed on this day of the week"),
+            **_week_nav(monday),
+        },
+    )
+
+
+def _initial_from_query(request, resource):
+    """Prefill the form from the calendar's link (?start=2026-12-01T10:00)."""
+    initial = {"attendees": 1}
+    value = request.GET.get("start", "")
+    try:
+        start = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return initial
+    initial["date"] = start.date()
+    if resource.books_whole_days:
+        initial["end_date"] = start.date()
+    else:
+        initial["start_time"] = start.time().replace(second=0, microsecond=0)
+        end = start + datetime.timedelta(minutes=max(resource.min_duration, 60))
+        initial["end_time"] = end.time().replace(second=0, microsecond=0)
+    return initial
+
+
+def _rules_context(request, resource, organizations):
+    now = timezone.now()
+    quotas = []
+    if resource.monthly_quota_hours is not None:
+        for organization in organizations:
+            left = services.quota_left_minutes(resource, organization, now)
+            quotas.append((organization, left // 60, left % 60))
+    return {
+        "opening_hours": opening_hours_summary(resource),
+        "quotas": quotas,
+        "max_days": resource.max_duration // 1440,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def booking_create(request, slug):
+    resource = get_object_or_404(Resource.objects.active().prefetch_related("equipment"), slug=slug)
+    organizations = list(services.bookable_organizations(request.user))
+    context = {"resource": resource, "organizations": organizations}
+    if not organizations:
+        return render(request, "rooms/booking_no_organization.html", context, status=403)
+    if request.method == "POST":
+        form = BookingForm(request.POST, resource=resource, organizations=organizations)
+    else:
+        form = BookingForm(
+            initial=_initial_from_query(request, resource),
+            resource=resource,
+            organizations=organizations,
+        )
+    context.update(_rules_context(request, resource, organizations))
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        repeat = form.cleaned_data.get("repeat")
+        try:
+            if not repeat:
+                booking = services.booking_create(user=request.user, **arguments)
+                if booking.status == Booking.Status.PENDING:
+                    messages.success(
+                        request,
+                        _("Booking requested. The staff will confirm it; we have e-mailed you."),
+                    )
+                else:
+                    messages.success(request, _("Booking confirmed. We have e-mailed you."))
+                return redirect(booking)
+            mode = request.POST.get("series_mode")
+            if mode not in {SeriesMode.FREE_ONLY, SeriesMode.ALL_OR_NOTHING}:
+                context["plan"] = services.series_plan(
+                    user=request.user,
+                    frequency=repeat,
+                    until=form.cleaned_data["until"],
+                    **{
+                        k: arguments[k]
+                        for k in ("resource", "organization", "start", "end", "attendees")
+                    },
+                    rules_accepted=arguments["rules_accepted"],
+                )
+                context["plan_free"] = sum(1 for o in context["plan"] if o.is_free)
+                return render(request, "rooms/booking_form.html", context)
+            _series, created, plan = services.booking_series_create(
+                user=request.user,
+                frequency=repeat,
+                until=form.cleaned_data["until"],
+                mode=mode,
+                **arguments,
+            )
+            skipped = len(plan) - len(created)
+            messages.success(
+                request,
+                ngettext("%(count)s booking made.", "%(count)s bookings made.", len(created))
+                % {"count": len(created)}
+                + (
+                    " "
+                    + ngettext(
+                        "%(count)s date was not free and was skipped.",
+                        "%(count)s dates were not free and were skipped.",
+                        skipped,
+                    )
+                    % {"count": skipped}
+                    if skipped
+                    else ""
+                ),
+            )
+            return redirect("rooms:my_bookings")
+        except ValidationError as error:
+            form.add_service_error(error)
+    return render(request, "rooms/booking_form.html", context)
+
+
+@require_safe
+def resource_ics(request, slug):
+    """The public feed of taken times: no purpose, organisation or person."""
+    resource = get_object_or_404(Resource.objects.active(), slug=slug)
+    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    bookings = (
+        Booking.objects.active()
+        .filter(resource=resource, end__gte=since)
+        .select_related("resource")
+        .order_by("start")
+    )
+    content = ics.bookings_calendar(resource.name, bookings, private=False)
+    response = HttpResponse(content, content_type=ics.CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{resource.slug}.ics"'
+    return response
+
+
+# --- Members' bookings -------------------------------------------------------------
+
+
+def _member_organization_ids(user):
+    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
+        "organization_id"
+    )
+
+
+def _my_bookings(user):
+    return Booking.objects.filter(organization__in=_member_organization_ids(user)).select_related(
+        "resource", "organization"
+    )
+
+
+@login_required
+@require_safe
+def my_bookings(request):
+    now = timezone.now()
+    bookings = _my_bookings(request.user)
+    upcoming = list(bookings.filter(end__gte=now).order_by("start", "pk")[:UPCOMING_LIMIT])
+    past = list(bookings.filter(end__lt=now).order_by("-start", "-pk")[:PAST_PAGE])
+    for booking in upcoming:
+        booking.user_can_cancel = _member_can_cancel(booking, now)
+    feeds = []
+    memberships = (
+        Membership.objects.filter(user=request.user, status=Membership.Status.ACTIVE)
+        .select_related("organization", "organization__calendar_feed")
+        .order_by("organization__name")
+    )
+    for membership in memberships:
+        organization = membership.organization
+        feed = getattr(organization, "calendar_feed", None)
+        feeds.append((organization, feed, membership.role == Membership.Role.ADMIN))
+    return render(
+        request,
+        "rooms/my_bookings.html",
+        {"upcoming": upcoming, "past": past, "feeds": feeds, "now": now},
+    )
+
+
+def _member_can_cancel(booking, now):
+    """The member's cut-off (the booking is already known to be their organisation's)."""
+    return (
+        booking.is_active
+        and booking.start - datetime.timedelta(hours=booking.resource.cancel_notice_hours) > now
+    )
+
+
+def _booking_for_member_or_404(user, pk):
+    booking = (
+        _my_bookings(user)
+        .select_related("created_by", "cancelled_by", "series")
+        .prefetch_related("equipment_needed")
+        .filter(pk=pk)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+@login_required
+@require_safe
+def booking_detail(request, pk):
+    booking = _booking_for_member_or_404(request.user, pk)
+    now = timezone.now()
+    return render(
+        request,
+        "rooms/booking_detail.html",
+        {
+            "booking": booking,
+            "can_cancel": _member_can_cancel(booking, now),
+            "cancel_form": CancelForm(),
+            "history": booking.changes.select_related("user").order_by("created_at", "pk"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk):
+    booking = _booking_for_member_or_404(request.user, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.booking_cancel(
+                booking=booking, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(getattr(error, "messages", [])) or _("You cannot cancel it.")
+            messages.error(request, message)
+        else:
+            messages.success(request, _("Booking cancelled. We have e-mailed the confirmation."))
+    else:
+        messages.error(request, _("The reason is too long (at most 1000 characters)."))
+    return redirect(booking)
+
+
+@login_required
+@require_safe
+def booking_ics(request, pk):
+    booking = _booking_for_member_or_404(request.user, pk)
+    response = HttpResponse(ics.booking_calendar(booking), content_type=ics.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rezerwacja-{booking.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_manage(request, slug):
+    """An organisation's administrator creates, renews (revokes the old address) or
+    switches off the private calendar feed."""
+    organization = get_organization_for_member_or_404(request.user, slug, admin_only=True)
+    action = request.POST.get("action")
+    if action == "delete":
+        CalendarFeed.objects.filter(organization=organization).delete()
+        messages.success(request, _("The private calendar address is switched off."))
+    elif action in {"create", "renew"}:
+        CalendarFeed.objects.filter(organization=organization).delete()
+        CalendarFeed.objects.create(organization=organization)
+        messages.success(
+            request,
+            _("A new private calendar address is ready; the old one, if any, no longer works."),
+        )
+    return redirect("rooms:my_bookings")
+
+
+@require_safe
+def calendar_feed(request, token):
+    """The private feed: the organisation's bookings with their details. The secret
+    token in the address is the only key, so keep it out of logs and caches."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("organization"), token=token)
+    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    bookings = (
+        Booking.objects.filter(organization=feed.organization, end__gte=since)
+        .filter(Q(status__in=Booking.ACTIVE_STATUSES) | Q(status=Booking.Status.CANCELLED))
+        .select_related("resource", "organization")
+        .order_by("start")
+    )
+    content = ics.bookings_calendar(feed.organization.name, bookings, private=True)
+    response = HttpResponse(content, content_type=ics.CONTENT_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
