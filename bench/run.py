@@ -58,6 +58,8 @@ PAGES = [
     ("news", "/aktualnosci/"),
     ("rooms", "/sale/"),
     ("room week calendar", "/sale/{resource}/?tydzien={week}"),
+    ("consultations (20 advisors, 8 weeks of slots)", "/konsultacje/"),
+    ("trainings", "/szkolenia/"),
     # Pages of the modules still to come; uncomment when they land:
     # ("library search", "/biblioteka/?q=<word>"),
 ]
@@ -67,7 +69,13 @@ SOAK_CLIENTS = 32
 WARM_UP_SECONDS = 1
 
 # Passed to seed_demo when it accepts them (the modules add these options).
-SEED_SIZES = {"--orgs": 5000, "--bookings": 50000, "--books": 20000}
+SEED_SIZES = {
+    "--orgs": 5000,
+    "--bookings": 50000,
+    "--advisors": 20,
+    "--appointments": 5000,  # about a year of history for 20 advisors
+    "--books": 20000,
+}
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cwop_bench"
 

@@ -178,6 +178,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     # The portal's own public forms (allauth's limiter, see organizations.views).
     "contact_organization": "5/h/ip",
+    "book_consultation": "10/h/ip",
+    "training_registration": "10/h/ip",
 }
 # "Fill in from KRS" on the organisation form: the open API of the National Court
 # Register. Off by default; the portal works without it.

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("konto/usun/", views.account_delete, name="account_delete"),
     path("", include("organizations.urls")),
     path("", include("rooms.urls")),
+    path("", include("consultations.urls")),
     path("konto/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from rooms.models import Booking
 from rooms.schedule import DAY, Schedule, at, local_zone
@@ -54,6 +56,8 @@ class Slot:
     state: str
     booking: Booking | None = None
     reason: str = ""
+    param: str = ""  # the start as the booking form's ?start= value (local time)
+    label: str = ""  # what a screen reader says for a free slot's link
 
 
 @dataclass
@@ -91,14 +95,37 @@ def week_calendar(resource, monday, *, now=None):
             return Cell.PAST, None
         return Cell.FREE, None
 
+    # Labels are made once per day (date formatting is costly in a 112-cell week).
+    day_labels = {d.day: date_format(d.day, "l j E") for d in days}
+
+    def free_label(start):
+        local = start.astimezone(local_zone())
+        return _("Book %(day)s, %(time)s") % {
+            "day": day_labels[local.date()],
+            "time": f"{local:%H:%M}",
+        }
+
+    def slot(start, end, day_status):
+        state, booking = state_of(start, end, day_status)
+        local = start.astimezone(local_zone())
+        free = state == Cell.FREE
+        return Slot(
+            start,
+            end,
+            state,
+            booking,
+            day_status.closed_reason,
+            param=f"{local:%Y-%m-%dT%H:%M}" if free else "",
+            label=free_label(start) if free else "",
+        )
+
     rows = []
     if resource.books_whole_days:
         slots = []
         for day_status in days:
             start = at(day_status.day, datetime.time(0))
             end = at(day_status.day + DAY, datetime.time(0))
-            state, booking = state_of(start, end, day_status)
-            slots.append(Slot(start, end, state, booking, day_status.closed_reason))
+            slots.append(slot(start, end, day_status))
         rows.append(Row("", slots))
         return {"days": days, "rows": rows}
 
@@ -117,8 +144,7 @@ def week_calendar(resource, monday, *, now=None):
         for day_status in days:
             start = at(day_status.day, clock)
             end = start + datetime.timedelta(minutes=step)
-            state, booking = state_of(start, end, day_status)
-            slots.append(Slot(start, end, state, booking, day_status.closed_reason))
+            slots.append(slot(start, end, day_status))
         rows.append(Row(f"{clock:%H:%M}", slots))
         minute += step
     return {"days": days, "rows": rows}
@@ -136,9 +162,9 @@ def open_during(resources, start, end):
         (end - datetime.timedelta(microseconds=1)).astimezone(zone).date(),
     )
     result = []
+    schedules = Schedule.for_resources(resources, first, last)
     for resource in resources:
-        schedule = Schedule(resource, first, last)
-        statuses = list(schedule.days())
+        statuses = list(schedules[resource.pk].days())
         whole_day = (
             len(statuses) == 1
             and start == at(first, datetime.time(0))

@@ -76,7 +76,9 @@ def _event(booking, *, private):
             _("Booking of %(resource)s for %(organization)s. Status: %(status)s.")
             % {
                 "resource": resource_name,
-                "organization": booking.organization.name,
+                "organization": (
+                    booking.organization.name if booking.organization else _("the centre's own use")
+                ),
                 "status": booking.get_status_display(),
             }
             + f"\n{settings.SITE_URL}{booking.get_absolute_url()}",

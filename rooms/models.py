@@ -360,8 +360,13 @@ class Booking(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("organisation"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="bookings",
+        help_text=_(
+            "Empty: the centre's own use (its consultations and trainings), booked by staff."
+        ),
     )
     series = models.ForeignKey(
         BookingSeries,

@@ -296,7 +296,7 @@ def usage_report(first_month, last_month):
         resources.setdefault(
             record["resource_id"], ReportRow.empty(record["resource__name_pl"], count, resource_key)
         ).add(index, **amounts)
-        name = record["organization__name"]
+        name = record["organization__name"] or str(_("the centre's own use"))
         organizations.setdefault(
             record["organization_id"], ReportRow.empty(name, count, (normalize(name), name))
         ).add(index, **amounts)

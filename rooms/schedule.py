@@ -8,6 +8,7 @@ changes to and from summer time.
 """
 
 import datetime
+import functools
 import zoneinfo
 from dataclasses import dataclass
 
@@ -54,29 +55,61 @@ class DayStatus:
         return self.opens is not None
 
 
+@functools.lru_cache(maxsize=16)
+def _polish_holidays(years, language):
+    """Polish public holidays of `years` (cached: the package builds them in Python)."""
+    return holidays.Poland(years=years, language=language)
+
+
 class Schedule:
     """The opening days and hours of one resource between two dates (inclusive)."""
 
-    def __init__(self, resource, first_day, last_day):
+    def __init__(self, resource, first_day, last_day, *, preloaded=None):
+        """`preloaded`: (hours rows, closure rows) already read for several
+        resources (see `for_resources`); otherwise they are read here."""
         self.resource = resource
         self.first_day = first_day
         self.last_day = last_day
-        own = list(OpeningHours.objects.filter(resource=resource))
-        rows = own or list(OpeningHours.objects.filter(resource__isnull=True))
+        if preloaded is None:
+            hour_rows = list(
+                OpeningHours.objects.filter(Q(resource=resource) | Q(resource__isnull=True))
+            )
+            closure_rows = list(
+                Closure.objects.filter(
+                    Q(resource__isnull=True) | Q(resource=resource),
+                    start_date__lte=last_day,
+                    end_date__gte=first_day,
+                ).order_by("start_date", "pk")
+            )
+        else:
+            hour_rows, closure_rows = preloaded
+        own = [row for row in hour_rows if row.resource_id == resource.pk]
+        rows = own or [row for row in hour_rows if row.resource_id is None]
         self.hours = {row.weekday: (row.opens, row.closes) for row in rows}
-        self.closures = list(
-            Closure.objects.filter(
-                Q(resource__isnull=True) | Q(resource=resource),
-                start_date__lte=last_day,
-                end_date__gte=first_day,
-            ).order_by("start_date", "pk")
+        self.closures = [
+            closure
+            for closure in closure_rows
+            if closure.resource_id in (None, resource.pk)
+            and closure.start_date <= last_day
+            and closure.end_date >= first_day
+        ]
+        years = range(first_day.year, last_day.year + 1)
+        self.holidays = _polish_holidays(years, "pl")
+        self.holidays_en = _polish_holidays(years, "en_US")
+
+    @classmethod
+    def for_resources(cls, resources, first_day, last_day):
+        """{resource pk: Schedule} for many resources, read with two queries."""
+        hour_rows = list(OpeningHours.objects.all())
+        closure_rows = list(
+            Closure.objects.filter(start_date__lte=last_day, end_date__gte=first_day).order_by(
+                "start_date", "pk"
+            )
         )
-        self.holidays = holidays.Poland(
-            years=range(first_day.year, last_day.year + 1), language="pl"
-        )
-        self.holidays_en = holidays.Poland(
-            years=range(first_day.year, last_day.year + 1), language="en_US"
-        )
+        return {
+            resource.pk: cls(resource, first_day, last_day, preloaded=(hour_rows, closure_rows))
+            for resource in resources
+        }
 
     def _holiday_name(self, day):
         from django.utils.translation import get_language

@@ -238,12 +238,16 @@ def _check_booking(
     if not resource.is_active:
         errors["resource"] = [_("This resource cannot be booked at the moment.")]
         return errors
-    if not by_staff and not user_can_book_for(user, organization):
+    if organization is None:
+        if not by_staff:
+            errors["organization"] = [_("Choose the organisation you book for.")]
+            return errors
+    elif not by_staff and not user_can_book_for(user, organization):
         errors["organization"] = [
             _("You can book only for a published organisation you are a member of.")
         ]
         return errors
-    if by_staff and organization.status != Organization.Status.PUBLISHED:
+    if by_staff and organization and organization.status != Organization.Status.PUBLISHED:
         errors["organization"] = [_("Bookings are made for published organisations only.")]
         return errors
     errors.update(check_times(resource, start, end, schedule=schedule, by_staff=by_staff, now=now))
@@ -260,7 +264,12 @@ def _check_booking(
         )
     if resource.house_rules_pl and not rules_accepted and not by_staff:
         errors.setdefault("rules_accepted", []).append(_("Accept the house rules to book."))
-    if not errors and not by_staff and resource.monthly_quota_hours is not None:
+    if (
+        not errors
+        and not by_staff
+        and organization is not None
+        and resource.monthly_quota_hours is not None
+    ):
         minutes = int((end - start).total_seconds() // 60)
         left = quota_left_minutes(resource, organization, start) - extra_minutes
         if minutes > left:
@@ -308,7 +317,7 @@ def _insert(booking, equipment):
 
 def _notify_created(booking):
     context = {"booking": booking}
-    recipients = booking.organization.admin_emails()
+    recipients = booking.organization.admin_emails() if booking.organization else []
     if booking.created_by and booking.created_by.email:
         recipients.append(booking.created_by.email)
     if booking.status == Booking.Status.PENDING:
@@ -323,7 +332,7 @@ def _notify_created(booking):
 
 
 def _recipients(booking):
-    recipients = booking.organization.admin_emails()
+    recipients = booking.organization.admin_emails() if booking.organization else []
     if booking.created_by and booking.created_by.email:
         recipients.append(booking.created_by.email)
     return recipients
@@ -609,8 +618,10 @@ def booking_series_create(
 
 
 def _locked_booking(booking):
+    # Lock only the booking's row: the organisation may be empty (the centre's own
+    # use), and PostgreSQL cannot lock the nullable side of an outer join.
     return (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .select_related("resource", "organization")
         .get(pk=booking.pk)
     )
@@ -691,6 +702,8 @@ def can_cancel(booking, user, now=None):
     now = now or timezone.now()
     if user.is_staff:
         return booking.end > now
+    if booking.organization is None:
+        return False
     if not booking.organization.memberships.filter(
         user=user, status=Membership.Status.ACTIVE
     ).exists():
@@ -710,9 +723,12 @@ def booking_cancel(*, booking, user, reason="", now=None):
             raise ValidationError({"reason": _("Give the reason for the cancellation.")})
         if booking.end <= now:
             raise ValidationError(_("This booking is already over."))
-    elif not booking.organization.memberships.filter(
-        user=user, status=Membership.Status.ACTIVE
-    ).exists():
+    elif (
+        booking.organization is None
+        or not booking.organization.memberships.filter(
+            user=user, status=Membership.Status.ACTIVE
+        ).exists()
+    ):
         raise PermissionDenied
     elif not can_cancel(booking, user, now):
         raise ValidationError(

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -103,6 +104,12 @@ def resource_detail(request, slug):
             "my_organization_ids": organization_ids,
             "opening_hours": opening_hours_summary(resource),
             "closed_weekday_reason": _("Closed on this day of the week"),
+            # Texts and the form's address, once rather than in each of ~100 cells.
+            "book_url": reverse("rooms:booking_create", args=[resource.slug]),
+            "free_text": _("Free"),
+            "taken_text": _("Taken"),
+            "past_text": _("Past"),
+            "closed_text": _("Closed"),
             **_week_nav(monday),
         },
     )

@@ -33,6 +33,20 @@ def booking_a(world):
     return {"pk": world.booking.pk}
 
 
+def advisor_a(world):
+    return {"slug": world.advisor.slug}
+
+
+def appointment_token(world):
+    from consultations.services import make_client_token
+
+    return {"token": make_client_token(world.appointment)}
+
+
+def training_a(world):
+    return {"slug": world.training.slug}
+
+
 def draft_post(world):
     return {"pk": world.news_post.pk}
 
@@ -62,6 +76,14 @@ class Entry:
 
 # Pages of one organisation's members (staff work in the admin instead).
 MEMBERS_ONLY = {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, STAFF: 404}
+
+# An advisor's own schedule: nobody else's (staff use the admin).
+ADVISOR_ONLY = {ANONYMOUS: 302, MEMBER: 404, OTHER_MEMBER: 404, ADVISOR: 200, STAFF: 404}
+
+
+def advisor_rule(world):
+    return {"pk": world.advisor_rule.pk}
+
 
 CATALOGUE = [
     Entry("home", everyone(200)),
@@ -241,6 +263,69 @@ CATALOGUE = [
         kwargs=lambda world: {"token": world.calendar_feed.token},
         reason="private feed: the secret token is the key",
     ),
+    Entry("consultations:consultation_list", everyone(200)),
+    Entry("consultations:advisor_detail", everyone(200), kwargs=advisor_a),
+    Entry(
+        "consultations:appointment_book",
+        everyone(200),
+        kwargs=advisor_a,
+        reason="without ?start= it lists the free times to choose from",
+    ),
+    Entry(
+        "consultations:appointment_confirm",
+        everyone(200),
+        kwargs=appointment_token,
+        reason="personal link from an e-mail: the signed token is the key",
+    ),
+    Entry(
+        "consultations:appointment_manage",
+        everyone(200),
+        kwargs=appointment_token,
+        reason="personal link from an e-mail: the signed token is the key",
+    ),
+    Entry(
+        "consultations:appointment_ics",
+        everyone(200),
+        kind="file",
+        kwargs=appointment_token,
+        reason="personal link from an e-mail: the signed token is the key",
+    ),
+    Entry("consultations:training_list", everyone(200)),
+    Entry("consultations:training_detail", everyone(200), kwargs=training_a),
+    Entry("consultations:training_feed", everyone(200), kind="file"),
+    Entry("consultations:training_ics", everyone(200), kind="file", kwargs=training_a),
+    Entry(
+        "consultations:training_material",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {
+            "slug": world.past_training.slug,
+            "pk": world.training_material.pk,
+            "filename": world.training_material.download_name,
+        },
+    ),
+    Entry(
+        "consultations:registration_confirm",
+        everyone(200),
+        kwargs=lambda world: {"token": world.registration_confirm_token},
+        reason="personal link from an e-mail: the signed token is the key",
+    ),
+    Entry(
+        "consultations:registration_manage",
+        everyone(200),
+        kwargs=lambda world: {"token": world.registration_manage_token},
+        reason="personal link from an e-mail: the signed token is the key",
+    ),
+    Entry("consultations:advisor_schedule", ADVISOR_ONLY),
+    Entry("consultations:advisor_rule_create", ADVISOR_ONLY),
+    Entry("consultations:advisor_rule_edit", ADVISOR_ONLY, kwargs=advisor_rule),
+    Entry("consultations:advisor_rule_delete", ADVISOR_ONLY, kwargs=advisor_rule),
+    Entry("consultations:advisor_exception_create", ADVISOR_ONLY),
+    Entry(
+        "consultations:advisor_exception_delete",
+        ADVISOR_ONLY,
+        kwargs=lambda world: {"pk": world.advisor_exception.pk},
+    ),
     Entry(
         "account_confirm_login_code",
         everyone(302),
@@ -256,3 +341,20 @@ def entry(name):
 
 def html_pages():
     return [e for e in CATALOGUE if e.kind == "html"]
+
+
+# The personas whose view of every page the page-wide checks (axe, HTML validity,
+# escaping) look at; a page only one other persona can open (an advisor's own
+# schedule) is looked at as that persona.
+CHECKED_PERSONAS = [ANONYMOUS, MEMBER, STAFF]
+
+
+def page_visits():
+    """(entry, persona) for every HTML page and each persona the checks use."""
+    visits = []
+    for e in html_pages():
+        personas = [p for p in CHECKED_PERSONAS if e.statuses[p] == 200]
+        if not personas:
+            personas = [p for p in PERSONAS if e.statuses[p] == 200][:1]
+        visits.extend((e, persona) for persona in personas)
+    return visits

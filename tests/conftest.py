@@ -1,10 +1,21 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 from django.utils import timezone
 
 from cwop_portal.roles import ADVISORS, CENTRE_STAFF
 from tests.factories import UserFactory
+
+
+@receiver(setting_changed)
+def _language_changed(*, setting, **kwargs):
+    """URL resolvers cache each language's address prefix (none for the default
+    language): a test that changes LANGUAGE_CODE must not leave its prefixes behind."""
+    if setting == "LANGUAGE_CODE":
+        clear_url_caches()
 
 
 @pytest.fixture(autouse=True)
@@ -163,6 +174,132 @@ def world(db, ngo_member, other_ngo_member, advisor, staff):
     Image.new("RGB", (8, 6), "navy").save(buffer, "PNG")
     photo = ResourcePhoto(resource=w.resource, alt_pl="Sala z krzesłami", alt_en="Room")
     photo.image.save("sala.png", ContentFile(buffer.getvalue()), save=True)
+    # Trainings (consultations): one open for registration a week after the room
+    # booking (in the room), with its one seat taken, a person waiting and a resident
+    # who has not confirmed yet; and one that took place, with a material.
+    from django.core.files.base import ContentFile
+
+    from consultations import training_services
+    from consultations.models import Registration, Training, TrainingMaterial, TrainingSession
+
+    w.training = Training.objects.create(
+        title_pl="Jak napisać wniosek grantowy",
+        title_en="Writing a grant application",
+        slug="wniosek-grantowy",
+        description_pl="Warsztaty **praktyczne** dla zarządów.",
+        trainer="Ewa Trenerska",
+        target_audience_pl="Członkowie zarządów",
+        capacity=1,
+        registration_deadline=at(start_day + _dt.timedelta(days=5), _dt.time(12)),
+        status=Training.Status.PUBLISHED,
+    )
+    TrainingSession.objects.create(
+        training=w.training,
+        start=at(start_day + _dt.timedelta(days=7), _dt.time(12)),
+        end=at(start_day + _dt.timedelta(days=7), _dt.time(15)),
+        room=w.resource,
+    )
+    Registration.objects.create(
+        training=w.training,
+        name="Anna Nowak",
+        email=ngo_member.email,
+        organization=w.organization,
+        registered_by=ngo_member,
+        status=Registration.Status.REGISTERED,
+    )
+    w.waiting_registration = Registration.objects.create(
+        training=w.training,
+        name="Jan Zapasowy",
+        email="jan.zapasowy@example.org",
+        organization=w.organization,
+        registered_by=ngo_member,
+        status=Registration.Status.WAITING,
+    )
+    w.unconfirmed_registration = Registration.objects.create(
+        training=w.training,
+        name="Maria Mieszkanka",
+        email="maria.mieszkanka@example.org",
+        status=Registration.Status.UNCONFIRMED,
+    )
+    w.registration_manage_token = training_services.make_registration_token(
+        w.waiting_registration, training_services.MANAGE
+    )
+    w.registration_confirm_token = training_services.make_registration_token(
+        w.unconfirmed_registration, training_services.CONFIRM
+    )
+    past_day = start_day - _dt.timedelta(days=35)
+    w.past_training = Training.objects.create(
+        title_pl="Statut stowarzyszenia",
+        title_en="The statutes of an association",
+        slug="statut-stowarzyszenia",
+        description_pl="Jak napisać statut.",
+        trainer="Jan Prawnik",
+        capacity=20,
+        registration_deadline=at(past_day - _dt.timedelta(days=2), _dt.time(12)),
+        status=Training.Status.PUBLISHED,
+    )
+    TrainingSession.objects.create(
+        training=w.past_training,
+        start=at(past_day, _dt.time(10)),
+        end=at(past_day, _dt.time(13)),
+        room=w.resource,
+    )
+    w.training_material = TrainingMaterial(training=w.past_training, title="Wzór statutu")
+    w.training_material.file.save("wzor-statutu.pdf", ContentFile(MINIMAL_PDF), save=True)
+    # Consultations: the advisor persona is an advisor with weekly hours, a day off
+    # and an appointment that has started (so it can be marked).
+    from consultations.models import (
+        Advisor,
+        AdvisorGroup,
+        Appointment,
+        AppointmentChange,
+        AvailabilityException,
+        AvailabilityRule,
+        Topic,
+    )
+
+    w.advisor = Advisor.objects.create(
+        name="Katarzyna Doradczyni",
+        slug="katarzyna-doradczyni",
+        bio_pl="Prawniczka.",
+        user=advisor,
+    )
+    w.topic = Topic.objects.get(slug="pozyskiwanie-funduszy")
+    w.advisor.topics.add(w.topic)
+    w.advisor_rule = AvailabilityRule.objects.create(
+        advisor=w.advisor, weekday=1, starts=_dt.time(9), ends=_dt.time(13), mode="phone"
+    )
+    w.advisor_exception = AvailabilityException.objects.create(
+        advisor=w.advisor, date=start_day, kind="day_off", note="Urlop"
+    )
+    begun = timezone.now() - _dt.timedelta(minutes=30)
+    w.appointment = Appointment.objects.create(
+        advisor=w.advisor,
+        topic=w.topic,
+        start=begun,
+        end=begun + _dt.timedelta(minutes=45),
+        mode="phone",
+        status=Appointment.Status.CONFIRMED,
+        user=ngo_member,
+        organization=w.organization,
+        client_name="Anna Nowak",
+        client_email=ngo_member.email,
+        client_phone="500 600 700",
+        client_organization_name="Stowarzyszenie Seniorów Bojary",
+        question="Jak napisać budżet projektu?",
+        private_notes="Notatka doradczyni",
+    )
+    AppointmentChange.objects.create(
+        appointment=w.appointment, user=ngo_member, action="booked", note="Z formularza"
+    )
+    w.advisor_group = AdvisorGroup.objects.create(
+        name_pl="Centrum Informacji Administracyjnej",
+        slug="centrum-informacji-administracyjnej",
+        description_pl="Studenci prawa administracyjnego.",
+    )
+    Advisor.objects.create(
+        name="Student Prawa", slug="student-prawa", group=w.advisor_group
+    ).topics.add(Topic.objects.get(slug="prawo-administracyjne"))
     w.mail_item = MailItem.objects.create(
         organization=w.organization, sender="Urząd Skarbowy", note="List polecony"
     )

@@ -21,6 +21,7 @@ DATA_MIGRATIONS = [
     ("cwop_portal.migrations.0002_initial_content", "create_content"),
     ("organizations.migrations.0003_initial_terms", "create_terms"),
     ("rooms.migrations.0003_initial_equipment_and_hours", "add_initial_data"),
+    ("consultations.migrations.0003_initial_topics", "add_initial_data"),
 ]
 
 CHROMIUM_FLAGS = [

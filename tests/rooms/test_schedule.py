@@ -205,10 +205,14 @@ def test_the_slot_grid_is_on_the_local_clock(moment, step, aligned):
 def test_a_schedule_costs_the_same_few_queries_however_many_days(django_assert_num_queries):
     room = make_resource()
     make_closure(start_date=date(2030, 5, 2))
-    with django_assert_num_queries(3):  # own hours, centre's hours, closures
+    with django_assert_num_queries(2):  # hours (own and centre's), closures
         schedule = Schedule(room, date(2030, 1, 1), date(2030, 12, 31))
         days = list(schedule.days())
     assert len(days) == 365
+    others = [make_resource() for _ in range(5)]
+    with django_assert_num_queries(2):  # the same two for any number of resources
+        schedules = Schedule.for_resources([room, *others], date(2030, 1, 1), date(2030, 1, 31))
+        assert all(len(list(s.days())) == 31 for s in schedules.values())
     # 261 weekdays, 11 holidays on weekdays in 2030, one closure.
     assert sum(d.is_open for d in days) == 261 - 11 - 1
 

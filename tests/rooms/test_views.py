@@ -172,6 +172,11 @@ def test_week_calendar_has_constant_queries_with_many_bookings(
         assert client.get(resource.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("rooms:resource_list")).status_code == 200
+    for n in range(6):  # the "free at a time" filter: no queries per resource
+        make_resource(name_pl=f"Sala {n}")
+    free_filter = {"date": "2030-06-04", "time_from": "10:00", "time_to": "12:00"}
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("rooms:resource_list"), free_filter).status_code == 200
     client.force_login(world.personas["ngo_member"])
     with django_assert_max_num_queries(14):
         assert client.get(resource.get_absolute_url()).status_code == 200

@@ -1,0 +1,1110 @@
+"""Consultations and trainings in the admin.
+
+Advisors with their weekly rules and exceptions (the rules' own validation —
+end before start, overlapping another rule of the advisor — shown on the rows),
+topics, groups and the one row of settings. Appointments are booked by clients on
+the site, never added here; their status changes only through the actions
+(`consultations.services`): attended, did not come, cancel with a reason; staff
+keep private notes. Trainings are published and cancelled through
+`consultations.training_services`; registrations are marked and cancelled there
+too. The Appointment admin also serves the statistics page, the Training admin the
+attendee list (print view, CSV, XLSX).
+"""
+
+import csv
+import datetime
+import io
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from consultations import stats
+from consultations.models import (
+    Advisor,
+    AdvisorGroup,
+    Appointment,
+    AppointmentChange,
+    AvailabilityException,
+    AvailabilityRule,
+    ConsultationSettings,
+    Registration,
+    Topic,
+    Training,
+    TrainingMaterial,
+    TrainingSession,
+)
+from cwop_portal.admin import SingletonAdmin
+from cwop_portal.images import clean_image_upload
+from cwop_portal.roles import ADVISORS
+from organizations.admin import ServiceActionsMixin
+from rooms.admin import ReportForm
+from rooms.models import Resource
+from rooms.reports import add_months
+from rooms.schedule import DAY, local_zone, start_of_day
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _services():
+    from consultations import services
+
+    return services
+
+
+def _training_services():
+    from consultations import training_services
+
+    return training_services
+
+
+def _today():
+    return timezone.localdate(timezone=local_zone())
+
+
+def _local(moment):
+    return timezone.localtime(moment, local_zone())
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def bookable_rooms():
+    """The rooms consultations and trainings may take place in (not board space)."""
+    return Resource.objects.exclude(kind=Resource.Kind.BOARD_SPACE).order_by("position", "name_pl")
+
+
+class CachedRoomChoicesMixin:
+    """An inline whose room list is read once per page, not once per row."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = bookable_rooms()
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "room" and formfield is not None:
+            formfield.choices = list(formfield.choices)
+        return formfield
+
+
+class StatsPeriodForm(ReportForm):
+    """The usage report's period (a year, or a range of months), its month inputs
+    without the attributes HTML does not allow on type="month"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("od", "do"):
+            attrs = self.fields[name].widget.attrs
+            attrs.pop("placeholder", None)
+            attrs.pop("maxlength", None)
+
+
+def cancel_with_reason(model_admin, request, queryset, service, done_message, **texts):
+    """An admin action that first asks for the reason, then calls `service` for
+    each selected object with it (the service e-mails it). `texts`: title, intro
+    and submit (the labels of the confirmation page)."""
+    reason = request.POST.get("reason", "").strip()
+    if request.POST.get("confirm") and reason:
+        model_admin.run_service(request, queryset, service, done_message, reason=reason)
+        return None
+    opts = model_admin.model._meta
+    return render(
+        request,
+        "admin/consultations/cancel_with_reason.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            **texts,
+            "objects": queryset,
+            "opts": opts,
+            "action": request.POST.get("action"),
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason_missing": bool(request.POST.get("confirm")) and not reason,
+        },
+    )
+
+
+# --- Topics, groups, advisors -------------------------------------------------------
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name_pl", "name_en", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    ordering = ["position", "name_pl"]
+    search_fields = ["name_pl", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_pl"]}
+
+
+@admin.register(AdvisorGroup)
+class AdvisorGroupAdmin(admin.ModelAdmin):
+    list_display = ["name_pl", "name_en", "advisor_count"]
+    search_fields = ["name_pl", "name_en"]
+    prepopulated_fields = {"slug": ["name_pl"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(advisor_total=Count("advisors"))
+
+    @admin.display(description=_("advisors"), ordering="advisor_total")
+    def advisor_count(self, obj):
+        return obj.advisor_total
+
+
+class AdvisorForm(forms.ModelForm):
+    """A new photo is stored re-encoded, without its metadata; a photo needs its
+    alternative text."""
+
+    class Meta:
+        model = Advisor
+        fields = [
+            "name",
+            "slug",
+            "group",
+            "topics",
+            "is_active",
+            "bio_pl",
+            "bio_en",
+            "photo",
+            "photo_alt",
+            "user",
+            "is_demo",
+        ]
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):  # a new upload, not the stored file
+            try:
+                return clean_image_upload(photo, field_label="doradca")
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from exc
+        return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        photo_alt = (cleaned.get("photo_alt") or "").strip()
+        if cleaned.get("photo") and not photo_alt and "photo_alt" not in self.errors:
+            self.add_error("photo_alt", _("Describe the photo for people who cannot see it."))
+        return cleaned
+
+
+def _rule_label(data):
+    weekday = dict(AvailabilityRule._meta.get_field("weekday").choices).get(data["weekday"], "")
+    return f"{weekday} {data['starts']:%H:%M}–{data['ends']:%H:%M}"
+
+
+class RuleInlineFormSet(BaseInlineFormSet):
+    """Each rule's clean() compares it with the advisor's saved rules; this also
+    compares the rows of the form with each other (two new rules may overlap)."""
+
+    def clean(self):
+        super().clean()
+        kept = []
+        far = datetime.date.max
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form.errors or self._should_delete_form(form):
+                continue
+            if not all(data.get(name) is not None for name in ("weekday", "starts", "ends")):
+                continue
+            for other in kept:
+                if (
+                    other["weekday"] == data["weekday"]
+                    and other["starts"] < data["ends"]
+                    and data["starts"] < other["ends"]
+                    and (data.get("valid_from") or datetime.date.min)
+                    <= (other.get("valid_until") or far)
+                    and (other.get("valid_from") or datetime.date.min)
+                    <= (data.get("valid_until") or far)
+                ):
+                    form.add_error(
+                        "starts",
+                        _("These hours overlap another rule in this form: %(rule)s.")
+                        % {"rule": _rule_label(other)},
+                    )
+                    break
+            else:
+                kept.append(data)
+
+
+class AvailabilityRuleInline(CachedRoomChoicesMixin, admin.TabularInline):
+    model = AvailabilityRule
+    formset = RuleInlineFormSet
+    fields = [
+        "weekday",
+        "starts",
+        "ends",
+        "slot_minutes",
+        "buffer_minutes",
+        "mode",
+        "room",
+        "valid_from",
+        "valid_until",
+    ]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("advisor", "room")
+
+
+class AvailabilityExceptionInline(CachedRoomChoicesMixin, admin.TabularInline):
+    model = AvailabilityException
+    fields = [
+        "date",
+        "kind",
+        "starts",
+        "ends",
+        "slot_minutes",
+        "buffer_minutes",
+        "mode",
+        "room",
+        "note",
+    ]
+    extra = 0
+    ordering = ["-date", "starts"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("advisor", "room")
+
+
+@admin.register(Advisor)
+class AdvisorAdmin(admin.ModelAdmin):
+    form = AdvisorForm
+    list_display = ["name", "group", "user", "is_active", "is_demo"]
+    list_filter = ["is_active", "group", "topics", "is_demo"]
+    list_select_related = ["group", "user"]
+    search_fields = ["name", "slug", "user__email"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["topics"]
+    autocomplete_fields = ["user"]
+    inlines = [AvailabilityRuleInline, AvailabilityExceptionInline]
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "group", "topics", "is_active")}),
+        (_("Short bio"), {"fields": ("bio_pl", "bio_en")}),
+        (_("Photo"), {"fields": ("photo", "photo_alt")}),
+        (
+            _("Account"),
+            {
+                "description": _(
+                    "An advisor with an account sees their appointments and manages "
+                    "their hours at “My account → My consultations”."
+                ),
+                "fields": ("user",),
+            },
+        ),
+        (_("Demo data"), {"fields": ("is_demo",)}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.user_id and "user" in form.changed_data:
+            # The role, as for the centre's staff (cwop_portal.roles).
+            group = Group.objects.filter(name=ADVISORS).first()
+            if group:
+                obj.user.groups.add(group)
+
+
+@admin.register(ConsultationSettings)
+class ConsultationSettingsAdmin(SingletonAdmin):
+    """The row is made by migration 0003 (and by `load()` if ever missing), so there
+    is never anything to add: no query on every admin page's menu to find out."""
+
+    fieldsets = (
+        (
+            _("Booking window"),
+            {"fields": ("booking_notice_hours", "booking_horizon_days", "hold_minutes")},
+        ),
+        (_("Cancelling"), {"fields": ("cancel_notice_hours",)}),
+        (_("Limits"), {"fields": ("max_active_per_organization",)}),
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+# --- Appointments -------------------------------------------------------------------
+
+
+class AppointmentDateFilter(admin.SimpleListFilter):
+    """Appointments by when they start (local time)."""
+
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", _("today")),
+            ("week", _("this week")),
+            ("next7", _("next 7 days")),
+            ("month", _("this month")),
+            ("upcoming", _("upcoming")),
+            ("past", _("past")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = _today()
+        now = timezone.now()
+        value = self.value()
+        if value == "today":
+            return queryset.filter(
+                start__gte=start_of_day(today), start__lt=start_of_day(today + DAY)
+            )
+        if value == "week":
+            monday = today - datetime.timedelta(days=today.weekday())
+            return queryset.filter(
+                start__gte=start_of_day(monday),
+                start__lt=start_of_day(monday + datetime.timedelta(days=7)),
+            )
+        if value == "next7":
+            return queryset.filter(start__gte=now, start__lt=now + datetime.timedelta(days=7))
+        if value == "month":
+            first = today.replace(day=1)
+            return queryset.filter(
+                start__gte=start_of_day(first), start__lt=start_of_day(add_months(first, 1))
+            )
+        if value == "upcoming":
+            return queryset.filter(end__gte=now)
+        if value == "past":
+            return queryset.filter(end__lt=now)
+        return queryset
+
+
+class AppointmentChangeInline(admin.TabularInline):
+    """The appointment's history, read-only."""
+
+    model = AppointmentChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "user", "action", "note"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+class AppointmentForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = ["private_notes"]
+        widgets = {"private_notes": forms.Textarea(attrs={"rows": 6, "cols": 80})}
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    form = AppointmentForm
+    list_display = [
+        "advisor",
+        "local_start",
+        "topic",
+        "client_name",
+        "organisation",
+        "mode",
+        "status",
+    ]
+    list_display_links = ["local_start", "client_name"]
+    list_filter = [AppointmentDateFilter, "status", "advisor", "topic", "mode", "is_demo"]
+    list_select_related = ["advisor", "topic", "organization"]
+    search_fields = ["client_name", "client_email"]
+    date_hierarchy = "start"
+    ordering = ["-start", "-pk"]
+    actions = ["mark_attended", "mark_no_show", "cancel"]
+    inlines = [AppointmentChangeInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "description": _(
+                    "Clients book on the site. The status changes only through the "
+                    "actions of the list of appointments (attended, did not come, "
+                    "cancel); the private notes are never shown to the client."
+                ),
+                "fields": ("advisor", "topic", "when", "mode", "room_booking", "status"),
+            },
+        ),
+        (
+            _("Client"),
+            {
+                "fields": (
+                    "client_name",
+                    "client_email",
+                    "client_phone",
+                    "organization",
+                    "client_organization_name",
+                    "user",
+                    "question",
+                )
+            },
+        ),
+        (_("Private notes"), {"fields": ("private_notes",)}),
+        (
+            _("History"),
+            {
+                "fields": (
+                    "created_at",
+                    "held_until",
+                    "confirmed_at",
+                    "cancelled_at",
+                    "cancelled_by_client",
+                    "reminder_sent_at",
+                    "updated_at",
+                    "is_demo",
+                )
+            },
+        ),
+    )
+    readonly_fields = [
+        "advisor",
+        "topic",
+        "when",
+        "mode",
+        "room_booking",
+        "status",
+        "client_name",
+        "client_email",
+        "client_phone",
+        "organization",
+        "client_organization_name",
+        "user",
+        "question",
+        "created_at",
+        "held_until",
+        "confirmed_at",
+        "cancelled_at",
+        "cancelled_by_client",
+        "reminder_sent_at",
+        "updated_at",
+        "is_demo",
+    ]
+
+    # -- list --
+
+    @admin.display(description=_("start"), ordering="start")
+    def local_start(self, obj):
+        start, end = _local(obj.start), _local(obj.end)
+        return f"{date_format(start, 'SHORT_DATETIME_FORMAT')}–{end:%H:%M}"
+
+    @admin.display(description=_("when"))
+    def when(self, obj):
+        return self.local_start(obj)
+
+    @admin.display(description=_("organisation"), ordering="organization__name")
+    def organisation(self, obj):
+        if obj.organization_id:
+            return obj.organization.name
+        return obj.client_organization_name
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("advisor", "topic", "organization", "user", "room_booking__resource")
+        )
+
+    # -- no adding (clients book on the site), no deleting (cancel instead) --
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Only the private notes are editable; they go through the service, which
+        # keeps the history.
+        if "private_notes" in form.changed_data:
+            _services().appointment_set_notes(
+                appointment=obj, notes=form.cleaned_data["private_notes"], user=request.user
+            )
+
+    # -- actions --
+
+    def call_service(self, service, obj, user, **kwargs):
+        return service(appointment=obj, user=user, **kwargs)
+
+    def _mark(self, request, queryset, status, done_message):
+        self.run_service(
+            request, queryset, _services().appointment_mark, done_message, status=status
+        )
+
+    @admin.action(description=_("Mark selected appointments: attended"))
+    def mark_attended(self, request, queryset):
+        self._mark(
+            request,
+            queryset,
+            Appointment.Status.ATTENDED,
+            lambda n: (
+                ngettext(
+                    "%(count)d appointment marked attended.",
+                    "%(count)d appointments marked attended.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Mark selected appointments: did not come"))
+    def mark_no_show(self, request, queryset):
+        self._mark(
+            request,
+            queryset,
+            Appointment.Status.NO_SHOW,
+            lambda n: (
+                ngettext(
+                    "%(count)d appointment marked as not attended.",
+                    "%(count)d appointments marked as not attended.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Cancel selected appointments (with a reason)"))
+    def cancel(self, request, queryset):
+        return cancel_with_reason(
+            self,
+            request,
+            queryset.select_related("advisor"),
+            _services().appointment_cancel,
+            lambda n: (
+                ngettext("%(count)d appointment cancelled.", "%(count)d appointments cancelled.", n)
+                % {"count": n}
+            ),
+            title=_("Cancel appointments"),
+            intro=_("The clients will receive the reason for the cancellation by e-mail:"),
+            submit=_("Cancel the appointments and send the reason"),
+        )
+
+    # -- statistics --
+
+    def get_urls(self):
+        return [
+            path(
+                "statystyki/",
+                self.admin_site.admin_view(self.stats_view),
+                name="consultations_appointment_stats",
+            ),
+            *super().get_urls(),
+        ]
+
+    def stats_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = StatsPeriodForm(request.GET)
+        result = None
+        if form.is_valid():
+            result = stats.consultation_stats(*form.period())
+            output = request.GET.get("format")
+            if output == "csv" and request.GET.get("tabela") == "szkolenia":
+                return _download(
+                    stats.trainings_csv(result),
+                    "text/csv; charset=utf-8",
+                    stats.stats_filename(result, "szkolenia", "csv"),
+                )
+            if output == "csv":
+                return _download(
+                    stats.stats_csv(result),
+                    "text/csv; charset=utf-8",
+                    stats.stats_filename(result, "konsultacje", "csv"),
+                )
+            if output == "xlsx":
+                return _download(
+                    stats.stats_xlsx(result),
+                    XLSX_TYPE,
+                    stats.stats_filename(result, "konsultacje-i-szkolenia", "xlsx"),
+                )
+        query = {k: v for k, v in request.GET.items() if k in StatsPeriodForm.base_fields and v}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Statistics of consultations and trainings"),
+            "opts": self.model._meta,
+            "changelist_url": reverse("admin:consultations_appointment_changelist"),
+            "form": form,
+            "stats": result,
+            "counted_note": stats.counted_note(),
+            "trainings_note": stats.trainings_note(),
+            "csv_url": "?" + urlencode({**query, "format": "csv"}),
+            "trainings_csv_url": "?" + urlencode({**query, "format": "csv", "tabela": "szkolenia"}),
+            "xlsx_url": "?" + urlencode({**query, "format": "xlsx"}),
+        }
+        return TemplateResponse(request, "admin/consultations/appointment/stats.html", context)
+
+
+# --- Trainings ----------------------------------------------------------------------
+
+
+class TrainingSessionInline(CachedRoomChoicesMixin, admin.TabularInline):
+    """The meetings of a training. Once the training is published their rooms are
+    booked, so they are shown read-only."""
+
+    model = TrainingSession
+    fields = ["start", "end", "room", "room_booking"]
+    readonly_fields = ["room_booking"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("training", "room", "room_booking__resource")
+        )
+
+    def _is_fixed(self, obj):
+        return obj is not None and obj.status != Training.Status.DRAFT
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None else 1
+
+    def has_add_permission(self, request, obj=None):
+        return not self._is_fixed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._is_fixed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_fixed(obj) and super().has_delete_permission(request, obj)
+
+
+class TrainingMaterialInline(admin.TabularInline):
+    """Files for the participants; checked like every document (type, content, size)."""
+
+    model = TrainingMaterial
+    fields = ["title", "file", "size"]
+    readonly_fields = ["size"]
+    extra = 0
+
+    @admin.display(description=_("size in bytes"))
+    def size(self, obj):
+        return obj.file_size if obj and obj.pk else ""
+
+
+def _subquery_count(queryset):
+    return Coalesce(
+        Subquery(
+            queryset.values("training_id").annotate(number=Count("pk")).values("number")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+REGISTRATION_ORDER = [
+    Registration.Status.REGISTERED,
+    Registration.Status.WAITING,
+    Registration.Status.UNCONFIRMED,
+    Registration.Status.CANCELLED,
+]
+
+
+@admin.register(Training)
+class TrainingAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    list_display = [
+        "title_pl",
+        "first_meeting",
+        "status",
+        "capacity",
+        "registered_count",
+        "waiting_count",
+        "attendee_list",
+    ]
+    list_filter = ["status", "is_online", "is_demo"]
+    search_fields = ["title_pl", "title_en", "trainer"]
+    prepopulated_fields = {"slug": ["title_pl"]}
+    inlines = [TrainingSessionInline, TrainingMaterialInline]
+    actions = ["publish", "cancel"]
+    readonly_fields = ["status", "cancellation_reason", "created_at", "updated_at"]
+    save_on_top = True
+    fieldsets = (
+        (
+            None,
+            {
+                "description": _(
+                    "A training is published and cancelled through the actions of the "
+                    "list of trainings; publishing books the rooms of its meetings."
+                ),
+                "fields": ("title_pl", "title_en", "slug", "trainer", "status"),
+            },
+        ),
+        (
+            _("Description"),
+            {
+                "fields": (
+                    "description_pl",
+                    "description_en",
+                    "target_audience_pl",
+                    "target_audience_en",
+                )
+            },
+        ),
+        (_("Place"), {"fields": ("is_online", "online_details", "place")}),
+        (_("Registration"), {"fields": ("capacity", "registration_deadline")}),
+        (
+            _("History"),
+            {"fields": ("cancellation_reason", "created_at", "updated_at", "is_demo")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        first = (
+            TrainingSession.objects.filter(training=OuterRef("pk"))
+            .order_by("start")
+            .values("start")
+        )
+        registrations = Registration.objects.filter(training=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                first_start=Subquery(first[:1]),
+                registered_total=_subquery_count(
+                    registrations.filter(status=Registration.Status.REGISTERED)
+                ),
+                waiting_total=_subquery_count(
+                    registrations.filter(status=Registration.Status.WAITING)
+                ),
+            )
+        )
+
+    @admin.display(description=_("first meeting"), ordering="first_start")
+    def first_meeting(self, obj):
+        if obj.first_start is None:
+            return "—"
+        return date_format(_local(obj.first_start), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("seats taken"), ordering="registered_total")
+    def registered_count(self, obj):
+        return obj.registered_total
+
+    @admin.display(description=_("waiting list"), ordering="waiting_total")
+    def waiting_count(self, obj):
+        return obj.waiting_total
+
+    @admin.display(description=_("attendees"))
+    def attendee_list(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:consultations_training_attendees", args=[obj.pk]),
+            gettext("Attendee list"),
+        )
+
+    def get_actions(self, request):
+        # Deleting goes one by one through the change page, where it is checked.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # A training with registrations is cancelled (with a reason, e-mailed), not
+        # deleted; a draft nobody registered for may go.
+        if obj is not None and (obj.status != Training.Status.DRAFT or obj.registrations.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # -- actions --
+
+    def call_service(self, service, obj, user, **kwargs):
+        return service(training=obj, user=user, **kwargs)
+
+    @admin.action(description=_("Publish selected trainings (books their rooms)"))
+    def publish(self, request, queryset):
+        # A room conflict leaves the training unpublished; run_service shows the
+        # service's message (naming the room and the time) as a warning.
+        self.run_service(
+            request,
+            queryset,
+            _training_services().training_publish,
+            lambda n: (
+                ngettext("%(count)d training published.", "%(count)d trainings published.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Cancel selected trainings (with a reason)"))
+    def cancel(self, request, queryset):
+        return cancel_with_reason(
+            self,
+            request,
+            queryset,
+            _training_services().training_cancel,
+            lambda n: (
+                ngettext("%(count)d training cancelled.", "%(count)d trainings cancelled.", n)
+                % {"count": n}
+            ),
+            title=_("Cancel trainings"),
+            intro=_(
+                "Everybody registered (and on the waiting list) will receive the reason "
+                "for the cancellation by e-mail:"
+            ),
+            submit=_("Cancel the trainings and send the reason"),
+        )
+
+    # -- attendee list --
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/uczestnicy/",
+                self.admin_site.admin_view(self.attendees_view),
+                name="consultations_training_attendees",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attendees_view(self, request, pk):
+        training = Training.objects.filter(pk=pk).first()
+        if training is None:
+            raise Http404
+        if not self.has_view_permission(request, training):
+            raise PermissionDenied
+        sessions = list(training.sessions.select_related("room").order_by("start", "pk"))
+        registrations = sorted(
+            training.registrations.select_related("organization"),
+            key=lambda r: (
+                REGISTRATION_ORDER.index(r.status) if r.status in REGISTRATION_ORDER else 9,
+                r.created_at,
+                r.pk,
+            ),
+        )
+        output = request.GET.get("format")
+        filename = f"uczestnicy-{training.slug}"
+        if output == "csv":
+            return _download(
+                attendees_csv(registrations), "text/csv; charset=utf-8", f"{filename}.csv"
+            )
+        if output == "xlsx":
+            return _download(
+                attendees_xlsx(training, sessions, registrations),
+                XLSX_TYPE,
+                f"{filename}.xlsx",
+            )
+        groups = []
+        for status in REGISTRATION_ORDER:
+            rows = [r for r in registrations if r.status == status]
+            if rows:
+                groups.append((status, Registration.Status(status).label, rows))
+        counts = {status: len(rows) for status, _label, rows in groups}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Attendee list: %(title)s") % {"title": training.title_pl},
+            "opts": self.model._meta,
+            "changelist_url": reverse("admin:consultations_training_changelist"),
+            "change_url": reverse("admin:consultations_training_change", args=[training.pk]),
+            "registrations_url": reverse("admin:consultations_registration_changelist")
+            + "?"
+            + urlencode({"training__id__exact": training.pk}),
+            "training": training,
+            "sessions": [(s, _local(s.start), _local(s.end)) for s in sessions],
+            "groups": groups,
+            "registered": [r for r in registrations if r.status == Registration.Status.REGISTERED],
+            "waiting": [r for r in registrations if r.status == Registration.Status.WAITING],
+            "registered_count": counts.get(Registration.Status.REGISTERED, 0),
+            "waiting_count": counts.get(Registration.Status.WAITING, 0),
+            "csv_url": "?format=csv",
+            "xlsx_url": "?format=xlsx",
+            "print_url": "?format=print",
+        }
+        template = (
+            "admin/consultations/training/attendees_print.html"
+            if output == "print"
+            else "admin/consultations/training/attendees.html"
+        )
+        return TemplateResponse(request, template, context)
+
+
+def _attended_label(registration):
+    if registration.attended is True:
+        return gettext("yes")
+    if registration.attended is False:
+        return gettext("no")
+    return ""
+
+
+def attendees_header():
+    return [
+        gettext("No."),
+        gettext("Name and surname"),
+        gettext("E-mail address"),
+        gettext("Organisation"),
+        gettext("Status"),
+        gettext("Attendance"),
+        gettext("Registered on"),
+    ]
+
+
+def attendee_records(registrations):
+    for number, registration in enumerate(registrations, start=1):
+        yield [
+            number,
+            registration.name,
+            registration.email,
+            registration.organization.name if registration.organization_id else "",
+            registration.get_status_display(),
+            _attended_label(registration),
+            f"{_local(registration.created_at):%Y-%m-%d %H:%M}",
+        ]
+
+
+def attendees_csv(registrations):
+    """UTF-8 with a byte order mark; formula-like cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(attendees_header())
+    for record in attendee_records(registrations):
+        writer.writerow([stats._safe_text(value) for value in record])
+    return "\ufeff" + buffer.getvalue()
+
+
+def attendees_xlsx(training, sessions, registrations):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = stats._sheet_title(gettext("Attendees"))
+
+    def text_cell(row, column, value):
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula
+        return cell
+
+    text_cell(1, 1, training.title_pl).font = bold
+    meetings = "; ".join(
+        f"{_local(s.start):%Y-%m-%d %H:%M}–{_local(s.end):%H:%M}" for s in sessions
+    )
+    text_cell(2, 1, meetings)
+    for column, value in enumerate(attendees_header(), start=1):
+        text_cell(4, column, value).font = bold
+    for row_number, record in enumerate(attendee_records(registrations), start=5):
+        sheet.cell(row=row_number, column=1, value=record[0])
+        for column, value in enumerate(record[1:], start=2):
+            text_cell(row_number, column, value)
+    for letter, width in zip("ABCDEFG", (5, 30, 34, 40, 28, 10, 18), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A5"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Registrations ------------------------------------------------------------------
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    list_display = ["name", "email", "training", "organization", "status", "attended", "created_at"]
+    list_filter = ["training", "status", "attended", "is_demo"]
+    list_select_related = ["training", "organization"]
+    search_fields = ["name", "email"]
+    autocomplete_fields = ["organization"]
+    actions = ["mark_attended", "mark_not_attended", "cancel"]
+    ordering = ["training", "created_at", "pk"]
+    fields = [
+        "training",
+        "name",
+        "email",
+        "organization",
+        "status",
+        "attended",
+        "registered_by",
+        "created_at",
+        "confirmed_at",
+        "promoted_at",
+        "cancelled_at",
+        "reminder_sent_at",
+        "is_demo",
+    ]
+    readonly_fields = [
+        "training",
+        "email",
+        "status",
+        "attended",
+        "registered_by",
+        "created_at",
+        "confirmed_at",
+        "promoted_at",
+        "cancelled_at",
+        "reminder_sent_at",
+        "is_demo",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("training", "organization")
+
+    def has_add_permission(self, request):
+        return False  # people register on the site: seats and the waiting list are kept there
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def call_service(self, service, obj, user, **kwargs):
+        return service(registration=obj, user=user, **kwargs)
+
+    @admin.action(description=_("Mark selected registrations: attended"))
+    def mark_attended(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            _training_services().registration_mark_attendance,
+            lambda n: (
+                ngettext(
+                    "%(count)d person marked attended.", "%(count)d people marked attended.", n
+                )
+                % {"count": n}
+            ),
+            attended=True,
+        )
+
+    @admin.action(description=_("Mark selected registrations: did not come"))
+    def mark_not_attended(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            _training_services().registration_mark_attendance,
+            lambda n: (
+                ngettext(
+                    "%(count)d person marked as not attended.",
+                    "%(count)d people marked as not attended.",
+                    n,
+                )
+                % {"count": n}
+            ),
+            attended=False,
+        )
+
+    @admin.action(description=_("Cancel selected registrations"))
+    def cancel(self, request, queryset):
+        # The service e-mails the person and gives the seat to the first one waiting.
+        self.run_service(
+            request,
+            queryset,
+            _training_services().registration_cancel,
+            lambda n: (
+                ngettext(
+                    "%(count)d registration cancelled.", "%(count)d registrations cancelled.", n
+                )
+                % {"count": n}
+            ),
+        )

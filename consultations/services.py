@@ -1,0 +1,687 @@
+"""Writes to appointments: the site, the admin and the commands all call these.
+
+`appointment_book` is the only way an appointment comes to be. In one transaction
+it locks the advisor's row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE
+transaction already serialises writers), expires the advisor's holds whose time to
+confirm has passed, checks that the start is one of the advisor's free slots
+(`consultations.slots`), inserts the appointment and, for a consultation in person,
+books its room through `rooms.services.booking_create` (the centre's own use). If an
+overlap still slips past the check, the database refuses it (PostgreSQL exclusion
+constraint, migration 0002) and the caller gets the same "just booked" message,
+with the nearest free slots (`SlotTaken.nearest`).
+
+Who gets what: a member booking for one of their published organisations (and a
+staff member booking on somebody's behalf) gets a confirmed appointment at once;
+anybody else gets one held for `hold_minutes`, until they follow the link e-mailed
+to them. The link (`make_client_token`) also lets the client cancel or move the
+appointment, until its end plus `LINK_MARGIN`.
+
+The room booking of an appointment is released directly (status cancelled, with a
+line in the booking's history), not through `rooms.services.booking_cancel`: that
+one needs a staff user and e-mails the booking's people, and the centre's own
+bookings have nobody to e-mail.
+
+Every change writes an `AppointmentChange`. E-mails go out after the commit, each
+with an ICS file. Rules break as `ValidationError({field: [message]})`, on the
+booking form's field names: start, topic, consent, client_name, client_email,
+client_phone, question, organization (and status, notes for the staff's actions).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from consultations import ics
+from consultations.models import (
+    Advisor,
+    Appointment,
+    AppointmentChange,
+    ConsultationSettings,
+)
+from consultations.slots import free_slots, nearest_free_slots, room_hold
+from cwop_portal.emails import send_email_on_commit, staff_emails
+from rooms import services as room_services
+from rooms.models import Booking, BookingChange
+from rooms.schedule import DAY, local_zone, start_of_day
+
+TOKEN_SALT = "consultations.appointment.client-link"  # noqa: S105  # nosec B105
+# The client's link keeps working this long after the appointment's end (so that a
+# late click shows what happened instead of an error).
+LINK_MARGIN = datetime.timedelta(days=7)
+QUESTION_MAX_LENGTH = 3000
+NEAREST_LIMIT = 5
+ACTIVE = (Appointment.Status.HELD, Appointment.Status.CONFIRMED)
+MARKS = (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW)
+
+
+class SlotTaken(ValidationError):
+    """The chosen start is not (or no longer) free. `nearest`: free slots to offer."""
+
+    def __init__(self, message, nearest=()):
+        super().__init__({"start": [ValidationError(message, code="slot_taken")]})
+        self.nearest = list(nearest)
+
+
+def _taken():
+    return _("This slot has just been booked by someone else. Here are the nearest free ones.")
+
+
+def _not_offered():
+    return _("This time is not one of the advisor's free slots. Here are the nearest free ones.")
+
+
+def _history(appointment, user, action, note=""):
+    AppointmentChange.objects.create(
+        appointment=appointment,
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        note=note,
+    )
+
+
+def _fmt(moment):
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(moment, local_zone()), "DATETIME_FORMAT")
+
+
+def _is_advisors_user(appointment, user):
+    return (
+        user is not None
+        and user.is_authenticated
+        and appointment.advisor.user_id is not None
+        and appointment.advisor.user_id == user.pk
+    )
+
+
+def can_manage(appointment, user):
+    """Staff, or the advisor of the appointment (through their account)."""
+    return user is not None and (user.is_staff or _is_advisors_user(appointment, user))
+
+
+# --- Signed links for the client ---------------------------------------------------
+
+
+def _signer():
+    return signing.TimestampSigner(salt=TOKEN_SALT)
+
+
+def make_client_token(appointment):
+    """The secret part of the client's links (confirm, manage, calendar file)."""
+    return _signer().sign(f"{appointment.pk}-{int(appointment.start.timestamp())}")
+
+
+def read_client_token(token, *, now=None):
+    """The appointment of a valid token, or None (tampered, unknown or expired)."""
+    try:
+        value = _signer().unsign(token or "")
+        pk, stamp = value.split("-", 1)
+        pk, stamp = int(pk), int(stamp)
+    except (signing.BadSignature, ValueError):
+        return None
+    appointment = (
+        Appointment.objects.select_related(
+            "advisor", "advisor__group", "topic", "room_booking__resource", "organization"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if appointment is None or int(appointment.start.timestamp()) != stamp:
+        return None
+    if (now or timezone.now()) > appointment.end + LINK_MARGIN:
+        return None
+    return appointment
+
+
+# --- E-mails ----------------------------------------------------------------------
+
+
+def _advisor_emails(appointment):
+    user = appointment.advisor.user
+    return [user.email] if user is not None and user.is_active and user.email else []
+
+
+def _context(appointment, **extra):
+    settings_row = extra.pop("settings_row", None) or ConsultationSettings.load()
+    return {
+        "appointment": appointment,
+        "token": make_client_token(appointment),
+        "how": _how_pl(appointment),
+        "consultation_settings": settings_row,
+        **extra,
+    }
+
+
+def _how_pl(appointment):
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(ics.how(appointment))
+
+
+def _notify_booked(appointment, *, previous=None):
+    """The client's letter (held: confirm your e-mail; confirmed: details and links),
+    and for a confirmed one the advisor's and staff's."""
+    context = _context(appointment, previous=previous)
+    attachments = [ics.appointment_attachment(appointment)]
+    if previous is not None:
+        attachments.append(ics.appointment_attachment(previous))
+    if appointment.status == Appointment.Status.HELD:
+        send_email_on_commit(
+            "appointment_hold", context, [appointment.client_email], attachments=attachments
+        )
+        return
+    send_email_on_commit(
+        "appointment_confirmed", context, [appointment.client_email], attachments=attachments
+    )
+    _notify_team(appointment, "appointment_new_staff", previous=previous)
+
+
+def _notify_team(appointment, name, **extra):
+    attachments = [ics.appointment_attachment(appointment, for_client=False)]
+    send_email_on_commit(
+        name,
+        _context(appointment, **extra),
+        _advisor_emails(appointment) + staff_emails(),
+        attachments=attachments,
+    )
+
+
+# --- Booking ------------------------------------------------------------------------
+
+
+def _lock_advisor(advisor):
+    return Advisor.objects.select_for_update(of=("self",)).select_related("user").get(pk=advisor.pk)
+
+
+def _locked(appointment):
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("advisor", "advisor__user", "topic", "room_booking__resource")
+        .get(pk=appointment.pk)
+    )
+
+
+def _release_room(appointment, now, user=None, reason=""):
+    """Cancel the room booking that held the room for the appointment, if any."""
+    if not appointment.room_booking_id:
+        return
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(pk=appointment.room_booking_id, status__in=Booking.ACTIVE_STATUSES)
+        .first()
+    )
+    if booking is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        note = reason or _("The consultation no longer needs the room.")
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = user if user is not None and user.is_authenticated else None
+    booking.cancellation_reason = note
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancellation_reason",
+            "updated_at",
+        ]
+    )
+    BookingChange.objects.create(
+        booking=booking,
+        user=booking.cancelled_by,
+        action="cancelled",
+        changes={"status": ["confirmed", "cancelled"]},
+        note=note,
+    )
+
+
+def _expire(appointment, now):
+    appointment.status = Appointment.Status.EXPIRED
+    appointment.save(update_fields=["status", "updated_at"])
+    _release_room(appointment, now)
+    _history(appointment, None, "expired")
+
+
+def _expire_stale(queryset, now):
+    count = 0
+    stale = queryset.filter(status=Appointment.Status.HELD, held_until__lte=now)
+    for appointment in stale.select_for_update(of=("self",)).order_by("pk"):
+        _expire(appointment, now)
+        count += 1
+    return count
+
+
+def _nearest(advisor, start, now, *, exclude=None):
+    slots = nearest_free_slots(advisors=[advisor], after=start, limit=NEAREST_LIMIT + 1, now=now)
+    return [slot for slot in slots if slot.start != exclude][:NEAREST_LIMIT]
+
+
+def _find_slot(advisor, start, now):
+    """The free slot of `advisor` starting exactly at `start`, or SlotTaken."""
+    day = timezone.localtime(start, local_zone()).date()
+    for slot in free_slots(advisors=[advisor], first_day=day, last_day=day, now=now):
+        if slot.start == start:
+            return slot
+    busy = (
+        Appointment.objects.active()
+        .filter(advisor=advisor, start__lte=start, end__gt=start)
+        .exclude(status=Appointment.Status.HELD, held_until__lte=now)
+        .exists()
+    )
+    message = _taken() if busy else _not_offered()
+    raise SlotTaken(message, _nearest(advisor, start, now))
+
+
+def _insert(appointment, advisor, now):
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        if "consultations_appointment_no_overlap" in str(exc):
+            raise SlotTaken(_taken(), _nearest(advisor, appointment.start, now)) from exc
+        raise
+
+
+def _book_slot(*, advisor, slot, now, fields):
+    """Insert an appointment for a slot known to be free, and hold its room."""
+    appointment = Appointment(
+        advisor=advisor, start=slot.start, end=slot.end, mode=slot.mode, **fields
+    )
+    _insert(appointment, advisor, now)
+    if slot.room is not None:
+        hold = room_hold(slot.room, slot.start, slot.end)
+        # The room's holds that lapsed (of any advisor) stand in the way until expired.
+        _expire_stale(
+            Appointment.objects.filter(
+                room_booking__resource=slot.room,
+                room_booking__start__lt=hold[1],
+                room_booking__end__gt=hold[0],
+            ),
+            now,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Consultation: %(advisor)s") % {"advisor": advisor.name}
+        try:
+            booking = room_services.booking_create(
+                resource=slot.room,
+                organization=None,
+                user=None,
+                start=hold[0],
+                end=hold[1],
+                title=title,
+                by_staff=True,
+                notify=False,
+                now=now,
+            )
+        except ValidationError as exc:
+            raise SlotTaken(_taken(), _nearest(advisor, slot.start, now)) from exc
+        appointment.room_booking = booking
+        appointment.save(update_fields=["room_booking", "updated_at"])
+    return appointment
+
+
+def _clean_client(errors, *, client_name, client_email, client_phone, question):
+    client_name = " ".join((client_name or "").split())
+    client_email = (client_email or "").strip()
+    client_phone = " ".join((client_phone or "").split())
+    question = (question or "").strip()
+    if not client_name:
+        errors["client_name"] = [_("Give your name.")]
+    elif len(client_name) > 200:
+        errors["client_name"] = [_("The name is too long (at most 200 characters).")]
+    try:
+        validate_email(client_email)
+    except ValidationError:
+        errors["client_email"] = [_("Give a valid e-mail address: the confirmation goes there.")]
+    if len(client_phone) > 40:
+        errors["client_phone"] = [_("The phone number is too long (at most 40 characters).")]
+    if not question:
+        errors["question"] = [_("Describe your question in a few words.")]
+    elif len(question) > QUESTION_MAX_LENGTH:
+        errors["question"] = [
+            _("The description is too long (at most %(count)s characters).")
+            % {"count": QUESTION_MAX_LENGTH}
+        ]
+    return client_name, client_email, client_phone, question
+
+
+def active_count(organization, now):
+    """The organisation's appointments that count against the limit: held (still
+    in time) or confirmed, not yet over."""
+    return (
+        Appointment.objects.filter(organization=organization, end__gt=now)
+        .filter(
+            Q(status=Appointment.Status.CONFIRMED)
+            | Q(status=Appointment.Status.HELD, held_until__gt=now)
+        )
+        .count()
+    )
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    advisor,
+    topic,
+    start,
+    client_name,
+    client_email,
+    question,
+    consent,
+    user=None,
+    organization=None,
+    client_phone="",
+    client_organization_name="",
+    now=None,
+):
+    """Book the free slot of `advisor` that starts at `start`; returns the
+    appointment, or raises ValidationError (SlotTaken on "start")."""
+    now = now or timezone.now()
+    if timezone.is_naive(start):
+        start = timezone.make_aware(start, local_zone())
+    advisor = _lock_advisor(advisor)
+    settings_row = ConsultationSettings.load()
+    errors = {}
+    if not advisor.is_active:
+        errors["start"] = [_("This advisor does not take appointments at the moment.")]
+    if topic is None or not advisor.topics.filter(pk=topic.pk, is_active=True).exists():
+        errors["topic"] = [_("Choose one of the topics this advisor consults on.")]
+    if not consent:
+        errors["consent"] = [_("Tick this box to agree, otherwise we cannot book the appointment.")]
+    client_name, client_email, client_phone, question = _clean_client(
+        errors,
+        client_name=client_name,
+        client_email=client_email,
+        client_phone=client_phone,
+        question=question,
+    )
+    limit = settings_row.max_active_per_organization
+    if organization is not None:
+        if user is None or not room_services.user_can_book_for(user, organization):
+            errors["organization"] = [
+                _("You can book only for a published organisation you are a member of.")
+            ]
+        elif limit is not None and active_count(organization, now) >= limit:
+            errors["organization"] = [
+                ngettext(
+                    "%(organization)s already has %(count)s upcoming appointment, the most "
+                    "allowed at once. Cancel one or book after it.",
+                    "%(organization)s already has %(count)s upcoming appointments, the most "
+                    "allowed at once. Cancel one or book after it.",
+                    limit,
+                )
+                % {"organization": organization.name, "count": limit}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    _expire_stale(Appointment.objects.filter(advisor=advisor), now)
+    slot = _find_slot(advisor, start, now)
+    # Staff booking on somebody's behalf (e.g. a phone call, in the admin) vouch for
+    # the client's details: no e-mail confirmation.
+    confirmed = organization is not None or bool(getattr(user, "is_staff", False))
+    fields = {
+        "topic": topic,
+        "user": user if user is not None and user.is_authenticated else None,
+        "organization": organization,
+        "client_name": client_name,
+        "client_email": client_email,
+        "client_phone": client_phone,
+        "client_organization_name": " ".join((client_organization_name or "").split())[:300],
+        "question": question,
+        "created_at": now,
+    }
+    if confirmed:
+        fields.update(status=Appointment.Status.CONFIRMED, confirmed_at=now)
+    else:
+        fields.update(
+            status=Appointment.Status.HELD,
+            held_until=now + datetime.timedelta(minutes=settings_row.hold_minutes),
+        )
+    appointment = _book_slot(advisor=advisor, slot=slot, now=now, fields=fields)
+    _history(appointment, user, "booked", appointment.status)
+    _notify_booked(appointment)
+    return appointment
+
+
+def appointment_confirm_email(*, appointment, now=None):
+    """The client followed the e-mailed link: a held appointment becomes confirmed.
+    If the time to confirm has passed, the appointment expires (its slot is free
+    again) and a ValidationError says so."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        status = appointment.status
+        if status == Appointment.Status.CONFIRMED:
+            return appointment
+        too_late = status == Appointment.Status.EXPIRED or (
+            status == Appointment.Status.HELD and appointment.held_until <= now
+        )
+        if too_late and status == Appointment.Status.HELD:
+            _expire(appointment, now)
+        if not too_late:
+            if status != Appointment.Status.HELD:
+                raise ValidationError(_("This appointment is no longer active."))
+            appointment.status = Appointment.Status.CONFIRMED
+            appointment.confirmed_at = now
+            appointment.held_until = None
+            appointment.save(update_fields=["status", "confirmed_at", "held_until", "updated_at"])
+            _history(appointment, None, "confirmed", "e-mail")
+            _notify_booked(appointment)
+            return appointment
+    raise ValidationError(
+        _(
+            "The time to confirm has passed, so the slot is free again. "
+            "Choose a time and book once more."
+        ),
+        code="expired",
+    )
+
+
+def client_can_cancel(appointment, now=None, settings_row=None):
+    """Whether the client may still cancel or move the appointment online."""
+    now = now or timezone.now()
+    settings_row = settings_row or ConsultationSettings.load()
+    notice = datetime.timedelta(hours=settings_row.cancel_notice_hours)
+    return appointment.status in ACTIVE and appointment.start - notice > now
+
+
+def _cut_off_message(settings_row):
+    return ngettext(
+        "Appointments can be cancelled or moved online until %(hours)s hour before the "
+        "start; after that, please call or write to the centre.",
+        "Appointments can be cancelled or moved online until %(hours)s hours before the "
+        "start; after that, please call or write to the centre.",
+        settings_row.cancel_notice_hours,
+    ) % {"hours": settings_row.cancel_notice_hours}
+
+
+def _cancel(appointment, *, user, by_client, reason, now):
+    appointment.status = Appointment.Status.CANCELLED
+    appointment.cancelled_at = now
+    appointment.cancelled_by_client = by_client
+    appointment.save(update_fields=["status", "cancelled_at", "cancelled_by_client", "updated_at"])
+    _release_room(appointment, now, user, reason)
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment, user=None, by_client=False, reason="", now=None):
+    """Cancel a held or confirmed appointment: the client (through the signed link)
+    until `cancel_notice_hours` before the start; staff and the advisor any time
+    before the start. Frees the room; e-mails the client, and for a confirmed one
+    the advisor and staff."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()[:1000]
+    appointment = _locked(appointment)
+    settings_row = ConsultationSettings.load()
+    if not by_client and not can_manage(appointment, user):
+        raise PermissionDenied
+    if appointment.status not in ACTIVE:
+        raise ValidationError(_("This appointment is no longer active."))
+    if by_client:
+        if not client_can_cancel(appointment, now, settings_row):
+            raise ValidationError(_cut_off_message(settings_row))
+    elif appointment.start <= now:
+        raise ValidationError(_("This appointment has already started."))
+    previous = appointment.status
+    _cancel(appointment, user=user, by_client=by_client, reason=reason, now=now)
+    _history(appointment, user, "cancelled", reason or ("client" if by_client else ""))
+    context = _context(appointment, reason=reason, by_client=by_client, settings_row=settings_row)
+    send_email_on_commit(
+        "appointment_cancelled",
+        context,
+        [appointment.client_email],
+        attachments=[ics.appointment_attachment(appointment)],
+    )
+    if previous == Appointment.Status.CONFIRMED:
+        _notify_team(appointment, "appointment_cancelled_staff", reason=reason, by_client=by_client)
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(*, appointment, new_start, now=None, by_client=True):
+    """Move a confirmed appointment to another free slot of the same advisor: the
+    old one is cancelled and a new one booked for the same client, together; if the
+    new slot is not free, nothing changes (SlotTaken, with the nearest free ones).
+    Returns the new appointment. `by_client`: the client's cut-off applies."""
+    now = now or timezone.now()
+    if timezone.is_naive(new_start):
+        new_start = timezone.make_aware(new_start, local_zone())
+    advisor = _lock_advisor(appointment.advisor)
+    old = _locked(appointment)
+    settings_row = ConsultationSettings.load()
+    if old.status != Appointment.Status.CONFIRMED:
+        raise ValidationError(_("Only a confirmed appointment can be moved."))
+    if by_client and not client_can_cancel(old, now, settings_row):
+        raise ValidationError(_cut_off_message(settings_row))
+    if not by_client and old.start <= now:
+        raise ValidationError(_("This appointment has already started."))
+    if new_start == old.start:
+        raise ValidationError({"start": [_("The appointment is already at this time.")]})
+    with translation.override(settings.LANGUAGE_CODE):
+        moved = _("The consultation was moved to another time.")
+    _cancel(old, user=None, by_client=by_client, reason=moved, now=now)
+    try:
+        _expire_stale(Appointment.objects.filter(advisor=advisor), now)
+        slot = _find_slot(advisor, new_start, now)
+        fields = {
+            name: getattr(old, name)
+            for name in (
+                "topic",
+                "user",
+                "organization",
+                "client_name",
+                "client_email",
+                "client_phone",
+                "client_organization_name",
+                "question",
+            )
+        }
+        fields.update(status=Appointment.Status.CONFIRMED, confirmed_at=now, created_at=now)
+        new = _book_slot(advisor=advisor, slot=slot, now=now, fields=fields)
+    except SlotTaken as exc:
+        # The old time was free only inside this (now undone) transaction.
+        exc.nearest = [slot for slot in exc.nearest if slot.start != old.start]
+        raise
+    with translation.override(settings.LANGUAGE_CODE):
+        _history(old, None, "rescheduled", _("Moved to %(when)s.") % {"when": _fmt(new.start)})
+        _history(new, None, "booked", _("Moved from %(when)s.") % {"when": _fmt(old.start)})
+    if old.private_notes:
+        new.private_notes = old.private_notes
+        new.save(update_fields=["private_notes", "updated_at"])
+    _notify_booked(new, previous=old)
+    return new
+
+
+@transaction.atomic
+def appointment_mark(*, appointment, status, user, now=None):
+    """Staff or the appointment's advisor: attended or did not come, once started."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    if not can_manage(appointment, user):
+        raise PermissionDenied
+    if status not in MARKS:
+        raise ValidationError({"status": [_("Choose attended or did not come.")]})
+    if appointment.status not in (Appointment.Status.CONFIRMED, *MARKS):
+        raise ValidationError(_("Only a confirmed appointment can be marked."))
+    if appointment.start > now:
+        raise ValidationError(_("An appointment can be marked once it has started."))
+    previous = appointment.status
+    appointment.status = status
+    appointment.save(update_fields=["status", "updated_at"])
+    _history(appointment, user, "marked", f"{previous} → {status}")
+    return appointment
+
+
+@transaction.atomic
+def appointment_set_notes(*, appointment, notes, user):
+    """Staff or the appointment's advisor keep private notes (never shown to the
+    client; the history records that they changed, not what they say)."""
+    appointment = _locked(appointment)
+    if not can_manage(appointment, user):
+        raise PermissionDenied
+    appointment.private_notes = (notes or "").strip()
+    appointment.save(update_fields=["private_notes", "updated_at"])
+    _history(appointment, user, "notes")
+    return appointment
+
+
+# --- Cron ---------------------------------------------------------------------------
+
+
+def expire_stale_holds(*, now=None):
+    """Held appointments whose time to confirm has passed become expired (their
+    slot and room are free again). Returns how many; a re-run finds none."""
+    now = now or timezone.now()
+    count = 0
+    candidates = Appointment.objects.filter(
+        status=Appointment.Status.HELD, held_until__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            count += _expire_stale(Appointment.objects.filter(pk=pk), now)
+    return count
+
+
+def send_appointment_reminders(*, now=None):
+    """E-mail the day-before reminder of tomorrow's (local) confirmed appointments,
+    once each: an appointment is marked in the same transaction, so a re-run sends
+    nothing."""
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now, local_zone()).date() + DAY
+    window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
+    candidates = Appointment.objects.filter(
+        status=Appointment.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__gte=window_start,
+        start__lt=window_end,
+    ).values_list("pk", flat=True)
+    settings_row = ConsultationSettings.load()
+    sent = 0
+    for pk in list(candidates):
+        with transaction.atomic():
+            appointment = (
+                Appointment.objects.select_for_update(of=("self",))
+                .select_related("advisor", "topic", "room_booking__resource")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status=Appointment.Status.CONFIRMED)
+                .first()
+            )
+            if appointment is None:
+                continue
+            appointment.reminder_sent_at = now
+            appointment.save(update_fields=["reminder_sent_at", "updated_at"])
+            send_email_on_commit(
+                "appointment_reminder",
+                _context(appointment, settings_row=settings_row),
+                [appointment.client_email],
+                attachments=[ics.appointment_attachment(appointment)],
+            )
+            sent += 1
+    return sent
