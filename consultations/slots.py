@@ -24,11 +24,16 @@ intervals, never by comparing every slot with every appointment.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from consultations.models import (
     Advisor,
@@ -72,6 +77,47 @@ class Slot:
 
     def get_mode_display(self):
         return Mode(self.mode).label
+
+    # Texts for the pages, made here: lists show a hundred slots, and template
+    # filters and includes per slot cost more than the slots themselves.
+    @property
+    def iso(self):
+        return self.local_start.isoformat(timespec="seconds")
+
+    @property
+    def time_label(self):
+        """e.g. "wtorek, 1 grudnia, 09:00–09:45" in the active language."""
+        local_start, local_end = self.local_start, self.local_end
+        return (
+            f"{_day_label(local_start.date(), get_language())}, "
+            f"{local_start:%H:%M}–{local_end:%H:%M}"
+        )
+
+    @property
+    def hours_label(self):
+        return f"{self.local_start:%H:%M}–{self.local_end:%H:%M}"
+
+    @property
+    def book_path(self):
+        """The booking form's address for this slot (without a topic)."""
+        return f"{_book_base(self.advisor.slug, get_language())}?start={quote(self.param)}"
+
+    @property
+    def mode_label(self):
+        label = str(self.get_mode_display())
+        return f"{label} ({self.room.name})" if self.room else label
+
+
+@functools.lru_cache(maxsize=1024)
+def _book_base(slug, language):
+    """The booking form's path of an advisor; `language` is part of the cache key."""
+    return reverse("consultations:appointment_book", args=[slug])
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_label(day, language):
+    """The day as the pages write it; `language` is part of the cache key."""
+    return date_format(day, "l, j E")
 
 
 def parse_start(value):
