@@ -18,8 +18,7 @@ import io
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
@@ -50,8 +49,10 @@ from consultations.models import (
     TrainingSession,
 )
 from cwop_portal.admin import SingletonAdmin
-from cwop_portal.images import clean_image_upload
+from cwop_portal.images import clean_new_image_upload
 from cwop_portal.roles import ADVISORS
+from cwop_portal.spreadsheets import neutralise_formula
+from cwop_portal.spreadsheets import text_cell as write_text_cell
 from organizations.admin import ServiceActionsMixin
 from rooms.admin import ReportForm
 from rooms.models import Resource
@@ -189,13 +190,7 @@ class AdvisorForm(forms.ModelForm):
         ]
 
     def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if isinstance(photo, UploadedFile):  # a new upload, not the stored file
-            try:
-                return clean_image_upload(photo, field_label="doradca")
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
-        return photo
+        return clean_new_image_upload(self.cleaned_data.get("photo"), field_label="doradca")
 
     def clean(self):
         cleaned = super().clean()
@@ -971,7 +966,7 @@ def attendees_csv(registrations):
     writer = csv.writer(buffer)
     writer.writerow(attendees_header())
     for record in attendee_records(registrations):
-        writer.writerow([stats._safe_text(value) for value in record])
+        writer.writerow([neutralise_formula(value) for value in record])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -985,10 +980,7 @@ def attendees_xlsx(training, sessions, registrations):
     sheet.title = stats._sheet_title(gettext("Attendees"))
 
     def text_cell(row, column, value):
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula
-        return cell
+        return write_text_cell(sheet, row, column, value)
 
     text_cell(1, 1, training.title_pl).font = bold
     meetings = "; ".join(

@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from consultations.models import Appointment, Registration, Training
+from cwop_portal.spreadsheets import neutralise_formula, text_cell
 from organizations.search import normalize
 from rooms.reports import add_months
 from rooms.schedule import local_zone, start_of_day
@@ -293,16 +294,6 @@ def training_attendance(range_start, range_end):
 
 # --- Downloads ---------------------------------------------------------------------
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value):
-    """A text cell a spreadsheet will not run as a formula (as in the rooms' report
-    and the directory's open-data CSV)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 def stats_filename(stats, part, extension):
     return f"{part}-{stats.first_month:%Y-%m}-{stats.last_month:%Y-%m}.{extension}"
@@ -374,7 +365,7 @@ def _csv(header, records):
     writer = csv.writer(buffer)
     writer.writerow(header)
     for record in records:
-        writer.writerow([_safe_text(value) for value in record])
+        writer.writerow([neutralise_formula(value) for value in record])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -400,13 +391,6 @@ def stats_xlsx(stats):
     bold = Font(bold=True)
     workbook = Workbook()
     workbook.remove(workbook.active)
-
-    def text_cell(sheet, row, column, value):
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str):
-            # openpyxl writes a string starting with "=" as a formula: keep it text.
-            cell.data_type = "s"
-        return cell
 
     def header_row(sheet, header):
         for column, value in enumerate(header, start=1):

@@ -229,3 +229,16 @@ def validate_image_upload(value):
     if getattr(value, "_committed", False):
         return  # a file stored earlier was checked when it was uploaded
     _check(value, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
+
+
+def clean_new_image_upload(value, *, field_label):
+    """For a form's clean_<field>: a newly uploaded image re-encoded (as
+    clean_image_upload does), a file stored earlier as it is."""
+    from django.core.files.uploadedfile import UploadedFile
+
+    if not isinstance(value, UploadedFile):  # the stored file, or nothing
+        return value
+    try:
+        return clean_image_upload(value, field_label=field_label)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from exc

@@ -12,7 +12,6 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cwop_portal.admin_site import register_pending
-from cwop_portal.images import clean_image_upload
+from cwop_portal.images import clean_new_image_upload
 from organizations.admin import ServiceActionsMixin, reject_with_reason
 from rooms import reports, services
 from rooms.models import (
@@ -71,13 +70,7 @@ class ResourcePhotoForm(forms.ModelForm):
         fields = ["image", "alt_pl", "alt_en", "position"]
 
     def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if isinstance(image, UploadedFile):  # a new upload, not the stored file
-            try:
-                return clean_image_upload(image, field_label="photo")
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
-        return image
+        return clean_new_image_upload(self.cleaned_data.get("image"), field_label="photo")
 
 
 class ResourcePhotoInline(admin.StackedInline):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cwop_portal.spreadsheets import neutralise_formula, text_cell
 from organizations.search import normalize
 from rooms.models import Booking, Closure, OpeningHours, Resource
 from rooms.schedule import DAY, local_zone, start_of_day
@@ -318,16 +319,6 @@ def usage_report(first_month, last_month):
 
 # --- Downloads ---------------------------------------------------------------------
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value):
-    """A text cell a spreadsheet will not run as a formula (as in the directory's
-    open-data CSV)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 def report_filename(report, extension):
     return f"rezerwacje-{report.first_month:%Y-%m}-{report.last_month:%Y-%m}.{extension}"
@@ -379,7 +370,7 @@ def report_csv(report):
     writer = csv.writer(buffer)
     writer.writerow(report_header())
     for record in report_records(report):
-        writer.writerow([_safe_text(value) for value in record])
+        writer.writerow([neutralise_formula(value) for value in record])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -398,13 +389,6 @@ def report_xlsx(report):
     bold = Font(bold=True)
     workbook = Workbook()
     workbook.remove(workbook.active)
-
-    def text_cell(sheet, row, column, value):
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str):
-            # openpyxl writes a string starting with "=" as a formula: keep it text.
-            cell.data_type = "s"
-        return cell
 
     def sheet_of(title, first_header, rows, unit):
         sheet = workbook.create_sheet(_sheet_title(title))

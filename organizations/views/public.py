@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cwop_portal.spreadsheets import neutralise_formula
 from organizations import services
 from organizations.forms.public import ContactForm, DirectoryFilterForm
 from organizations.models import Membership, Organization
@@ -186,9 +187,6 @@ class _Echo:
         return value
 
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value):
     if value is None:
         return ""
@@ -196,10 +194,7 @@ def _csv_cell(value):
         return "true" if value else "false"
     if isinstance(value, list):
         value = "; ".join(value)
-    # Spreadsheets run a cell that starts like a formula: neutralise it.
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return neutralise_formula(value)
 
 
 def _csv_lines(request):
