@@ -60,8 +60,10 @@ PAGES = [
     ("room week calendar", "/sale/{resource}/?tydzien={week}"),
     ("consultations (20 advisors, 8 weeks of slots)", "/konsultacje/"),
     ("trainings", "/szkolenia/"),
-    # Pages of the modules still to come; uncomment when they land:
-    # ("library search", "/biblioteka/?q=<word>"),
+    ("library catalogue", "/biblioteka/"),
+    ("library search", "/biblioteka/?q=pozyskiwanie+funduszy"),
+    ("library filtered", "/biblioteka/?subject=wolontariat&available=on"),
+    ("book page", "/biblioteka/{book}/"),
 ]
 FLOOR = ("floor (minimal view)", "/bench/floor")
 SOAK_PAGE = "/"
@@ -366,6 +368,7 @@ import datetime
 
 from django.utils import timezone
 from organizations.models import Organization
+from library.models import Book
 from rooms.models import Resource
 
 first = Organization.objects.published().order_by("pk").first()
@@ -376,6 +379,7 @@ print("BENCH_PLACEHOLDERS " + json.dumps({
     "organization": first.slug if first else "",
     "resource": room.slug if room else "",
     "week": f"{year}-W{week:02d}",
+    "book": getattr(Book.objects.order_by("pk").first(), "slug", ""),
 }))
 """
 

@@ -7,6 +7,7 @@ JSON-ready values; the base never imports the apps (they call `register`).
 from allauth.account.models import EmailAddress
 
 _exporters = []
+_deletion_blockers = []
 
 
 def register(name):
@@ -31,6 +32,17 @@ def export_account(user):
         ],
         "groups": sorted(user.groups.values_list("name", flat=True)),
     }
+
+
+def register_deletion_blocker(func):
+    """`func(user)` returns a list of reasons (translated text) why the account
+    cannot be deleted yet, e.g. library books still on loan."""
+    _deletion_blockers.append(func)
+    return func
+
+
+def deletion_blockers(user):
+    return [reason for func in _deletion_blockers for reason in func(user)]
 
 
 def export_user_data(user):

@@ -213,7 +213,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Folders of MEDIA_ROOT the public may load directly (the proxy serves them in
 # production); everything else there, e.g. documents/, goes through the portal.
-PUBLIC_MEDIA_PREFIXES = ["organizations/logos/", "news/images/", "rooms/photos/"]
+PUBLIC_MEDIA_PREFIXES = [
+    "organizations/logos/",
+    "news/images/",
+    "rooms/photos/",
+    "library/covers/",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -227,6 +232,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_MAX_UPLOAD_SIZE = int(env("DOCUMENT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+# The library's catalogue import (XLSX, XLS or CSV).
+SPREADSHEET_MAX_UPLOAD_SIZE = int(env("SPREADSHEET_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("organizations.urls")),
     path("", include("rooms.urls")),
     path("", include("consultations.urls")),
+    path("", include("library.urls")),
     path("konto/", include("allauth.urls")),
     prefix_default_language=False,
 )

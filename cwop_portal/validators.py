@@ -32,6 +32,9 @@ def _looks_like(kind, head, fileobj):
         return head.startswith(OLE2_MAGIC)
     if kind == "rtf":
         return head.startswith(b"{\\rtf")
+    if kind == "any_text":
+        # A CSV from a spreadsheet program: UTF-8, or Windows-1250 from Polish Excel.
+        return b"\x00" not in head
     if kind == "text":
         try:
             head.decode("utf-8")
@@ -58,20 +61,31 @@ def _looks_like(kind, head, fileobj):
 def validate_document_file(value):
     """Accept only office documents and PDFs, within the size limit, whose
     content matches their extension."""
+    _validate_upload(value, DOCUMENT_TYPES, settings.DOCUMENT_MAX_UPLOAD_SIZE)
+
+
+SPREADSHEET_TYPES = {"xlsx": "ooxml", "xls": "ole2", "csv": "any_text"}
+
+
+def validate_spreadsheet_file(value):
+    """Accept only XLSX, XLS or CSV files within the import size limit."""
+    _validate_upload(value, SPREADSHEET_TYPES, settings.SPREADSHEET_MAX_UPLOAD_SIZE)
+
+
+def _validate_upload(value, types, limit):
     if getattr(value, "_committed", False):
         return  # a file stored earlier was checked when it was uploaded
     name = value.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in DOCUMENT_TYPES:
+    if extension not in types:
         raise ValidationError(
             _("Files of type “%(ext)s” are not accepted. Allowed types: %(allowed)s.")
             % {
                 "ext": extension or "?",
-                "allowed": ", ".join(e.upper() for e in DOCUMENT_TYPES),
+                "allowed": ", ".join(e.upper() for e in types),
             },
             code="invalid_extension",
         )
-    limit = settings.DOCUMENT_MAX_UPLOAD_SIZE
     if value.size > limit:
         raise ValidationError(
             _("The file is too large (%(size)s). The limit is %(limit)s.")
@@ -85,7 +99,7 @@ def validate_document_file(value):
     try:
         fileobj.seek(0)
         head = fileobj.read(2048)
-        matches = _looks_like(DOCUMENT_TYPES[extension], head, fileobj)
+        matches = _looks_like(types[extension], head, fileobj)
     finally:
         fileobj.seek(position)
     if not matches:

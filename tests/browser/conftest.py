@@ -22,6 +22,7 @@ DATA_MIGRATIONS = [
     ("organizations.migrations.0003_initial_terms", "create_terms"),
     ("rooms.migrations.0003_initial_equipment_and_hours", "add_initial_data"),
     ("consultations.migrations.0003_initial_topics", "add_initial_data"),
+    ("library.migrations.0003_subjects_and_settings", "add_initial_data"),
 ]
 
 CHROMIUM_FLAGS = [

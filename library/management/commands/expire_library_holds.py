@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from library.services import expire_holds
+
+
+class Command(BaseCommand):
+    help = (
+        "End the reservations of books not collected by their date and pass each copy to "
+        "the next reader waiting (who is e-mailed) or back to the shelf. Run daily from cron."
+    )
+
+    def handle(self, *args, **options):
+        expired = expire_holds()
+        self.stdout.write(f"Uncollected reservations expired: {expired}.")
