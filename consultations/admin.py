@@ -259,8 +259,43 @@ class AvailabilityRuleInline(CachedRoomChoicesMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("advisor", "room")
 
 
+class ExceptionInlineFormSet(BaseInlineFormSet):
+    """Each exception's clean() compares it with the advisor's saved ones; this also
+    compares the rows of the form with each other (two new rows may contradict)."""
+
+    def clean(self):
+        super().clean()
+        kept = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form.errors or self._should_delete_form(form):
+                continue
+            if not data.get("date") or not data.get("kind"):
+                continue
+            row = AvailabilityException(
+                date=data["date"],
+                kind=data["kind"],
+                starts=data.get("starts"),
+                ends=data.get("ends"),
+            )
+            for other in kept:
+                if other.date == row.date and AvailabilityException.contradict(row, other):
+                    form.add_error(
+                        "starts",
+                        _(
+                            "This overlaps another entry of the same day in this form "
+                            "(%(kind)s, %(when)s)."
+                        )
+                        % {"kind": other.get_kind_display(), "when": other.describe_times()},
+                    )
+                    break
+            else:
+                kept.append(row)
+
+
 class AvailabilityExceptionInline(CachedRoomChoicesMixin, admin.TabularInline):
     model = AvailabilityException
+    formset = ExceptionInlineFormSet
     fields = [
         "date",
         "kind",
@@ -382,18 +417,47 @@ class AppointmentDateFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The history's actions (`consultations.services` writes the codes).
+HISTORY_ACTIONS = {
+    "booked": _("booked"),
+    "confirmed": _("e-mail address confirmed"),
+    "cancelled": _("cancelled"),
+    "expired": _("not confirmed in time"),
+    "rescheduled": _("moved to another time"),
+    "marked": _("attendance marked"),
+    "notes": _("private notes changed"),
+}
+# Notes the services write as codes: a status ("held"), a change of status
+# ("confirmed → attended"), or who did it.
+HISTORY_NOTES = {"client": _("by the client"), "e-mail": _("with the link in the e-mail")}
+
+
 class AppointmentChangeInline(admin.TabularInline):
-    """The appointment's history, read-only."""
+    """The appointment's history, read-only, in words."""
 
     model = AppointmentChange
     extra = 0
     can_delete = False
-    fields = ["created_at", "user", "action", "note"]
+    fields = ["created_at", "user", "what", "details"]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("action"))
+    def what(self, obj):
+        return HISTORY_ACTIONS.get(obj.action, obj.action)
+
+    @admin.display(description=_("note"))
+    def details(self, obj):
+        if obj.note in HISTORY_NOTES:
+            return HISTORY_NOTES[obj.note]
+        statuses = dict(Appointment.Status.choices)
+        parts = obj.note.split(" → ")
+        if all(part in statuses for part in parts):
+            return " → ".join(str(statuses[part]) for part in parts)
+        return obj.note
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -449,6 +513,7 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
                     "client_organization_name",
                     "user",
                     "question",
+                    "language",
                 )
             },
         ),
@@ -483,6 +548,7 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
         "client_organization_name",
         "user",
         "question",
+        "language",
         "created_at",
         "held_until",
         "confirmed_at",
@@ -551,8 +617,8 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
             Appointment.Status.ATTENDED,
             lambda n: (
                 ngettext(
-                    "%(count)d appointment marked attended.",
-                    "%(count)d appointments marked attended.",
+                    "%(count)d appointment marked as attended.",
+                    "%(count)d appointments marked as attended.",
                     n,
                 )
                 % {"count": n}
@@ -1020,6 +1086,7 @@ class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
         "organization",
         "status",
         "attended",
+        "language",
         "registered_by",
         "created_at",
         "confirmed_at",
@@ -1033,6 +1100,7 @@ class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
         "email",
         "status",
         "attended",
+        "language",
         "registered_by",
         "created_at",
         "confirmed_at",
@@ -1062,7 +1130,9 @@ class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
             _training_services().registration_mark_attendance,
             lambda n: (
                 ngettext(
-                    "%(count)d person marked attended.", "%(count)d people marked attended.", n
+                    "%(count)d person marked as attended.",
+                    "%(count)d people marked as attended.",
+                    n,
                 )
                 % {"count": n}
             ),

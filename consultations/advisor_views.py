@@ -103,7 +103,7 @@ def advisor_schedule(request):
                 messages.error(request, _error_text(error, _("You cannot mark it.")))
             else:
                 done = (
-                    _("%(client)s: marked attended.")
+                    _("%(client)s: marked as attended.")
                     if action == Appointment.Status.ATTENDED
                     else _("%(client)s: marked as not attended.")
                 )
@@ -222,7 +222,9 @@ def advisor_rule_delete(request, pk):
     rule = get_object_or_404(AvailabilityRule, pk=pk, advisor=advisor)
     if request.method == "POST":
         rule.delete()
-        messages.success(request, _("Hours deleted. Appointments already booked stay."))
+        messages.success(
+            request, _("Hours deleted. Appointments already booked in them stay booked.")
+        )
         return redirect(_schedule_url("rules"))
     return render(
         request,

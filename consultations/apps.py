@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Consultations and trainings")
+
+    def ready(self):
+        from consultations import personal_data  # noqa: F401 - registration

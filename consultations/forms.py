@@ -104,8 +104,18 @@ class AppointmentForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, advisor, topics, organizations=(), user=None, **kwargs):
+    def __init__(
+        self, *args, advisor, topics, organizations=(), user=None, by_phone=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if by_phone:
+            phone = self.fields["client_phone"]
+            phone.required = True
+            phone.label = _("Phone")
+            phone.help_text = _("The advisor calls you at this number.")
+            phone.error_messages["required"] = _(
+                "This consultation is by phone: give the number the advisor should call."
+            )
         self.advisor = advisor
         self.topics = {topic.slug: topic for topic in topics}
         self.organizations = {str(org.pk): org for org in organizations}

@@ -117,10 +117,10 @@ def appointment_calendar(appointment, *, for_client=True, language=None):
         return calendar.to_ical()
 
 
-def appointment_attachment(appointment, *, for_client=True):
+def appointment_attachment(appointment, *, for_client=True, language=None):
     """(filename, content, mimetype) for send_email_on_commit."""
     return (
         f"konsultacja-{appointment.pk}.ics",
-        appointment_calendar(appointment, for_client=for_client),
+        appointment_calendar(appointment, for_client=for_client, language=language),
         "text/calendar",
     )

@@ -286,8 +286,39 @@ class AvailabilityException(models.Model):
                 errors["mode"] = _("Choose how the extra consultations take place.")
             elif self.mode == Mode.IN_PERSON and not self.room_id:
                 errors["room"] = _("Choose the room of the consultations in person.")
+        if not errors and self.advisor_id and self.date:
+            errors.update(self._overlap_errors())
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def contradict(cls, a, b):
+        """Whether two entries of one advisor on one day contradict each other:
+        extra hours may not overlap other extra hours or a day off, a day off may
+        not overlap extra hours (a whole-day entry overlaps everything). `a`, `b`:
+        anything with `kind`, `starts` and `ends`."""
+        if a.kind == cls.Kind.DAY_OFF and b.kind == cls.Kind.DAY_OFF:
+            return False
+        if a.starts is None or b.starts is None:
+            return True
+        return a.starts < b.ends and b.starts < a.ends
+
+    def describe_times(self):
+        if self.starts is None:
+            return str(_("the whole day"))
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    def _overlap_errors(self):
+        others = AvailabilityException.objects.filter(advisor=self.advisor_id, date=self.date)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        for other in others:
+            if self.contradict(self, other):
+                return {
+                    "starts": _("This overlaps another entry of the same day (%(kind)s, %(when)s).")
+                    % {"kind": other.get_kind_display(), "when": other.describe_times()}
+                }
+        return {}
 
 
 class ConsultationSettings(models.Model):
@@ -325,6 +356,16 @@ class ConsultationSettings(models.Model):
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
+
+
+def client_language(code):
+    """The language of the e-mails to a client who used the pages in `code` (the
+    active language): one the portal speaks, else its main language."""
+    languages = dict(settings.LANGUAGES)
+    code = (code or "").lower()
+    if code not in languages:
+        code = code.split("-")[0]
+    return code if code in languages else settings.LANGUAGE_CODE
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -386,6 +427,16 @@ class Appointment(models.Model):
         _("organisation or group (as given)"), max_length=300, blank=True
     )
     question = models.TextField(_("the question"), max_length=3000)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="pl",
+        editable=False,
+        help_text=_(
+            "The e-mails to the client are written in it: that of the pages they booked on."
+        ),
+    )
     private_notes = models.TextField(
         _("private notes"), blank=True, help_text=_("Never shown to the client.")
     )
@@ -572,7 +623,7 @@ class TrainingMaterial(DownloadableFileMixin, models.Model):
         _("file"),
         upload_to="consultations/materials/%Y/",
         validators=[validate_document_file],
-        help_text=_("PDF, DOCX, XLSX or ODT."),
+        help_text=_("PDF, DOC, DOCX, ODT, RTF, XLS, XLSX, ODS, CSV or TXT."),
     )
     file_size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
 
@@ -621,6 +672,16 @@ class Registration(models.Model):
         related_name="training_registrations",
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="pl",
+        editable=False,
+        help_text=_(
+            "The e-mails to the person are written in it: that of the pages they registered on."
+        ),
+    )
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)

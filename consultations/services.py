@@ -2,8 +2,9 @@
 
 `appointment_book` is the only way an appointment comes to be. In one transaction
 it locks the advisor's row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE
-transaction already serialises writers), expires the advisor's holds whose time to
-confirm has passed, checks that the start is one of the advisor's free slots
+transaction already serialises writers) and, for a member's booking, the
+organisation's row (its limit of active appointments), expires the advisor's holds
+whose time to confirm has passed, checks that the start is one of the advisor's free slots
 (`consultations.slots`), inserts the appointment and, for a consultation in person,
 books its room through `rooms.services.booking_create` (the centre's own use). If an
 overlap still slips past the check, the database refuses it (PostgreSQL exclusion
@@ -22,7 +23,9 @@ one needs a staff user and e-mails the booking's people, and the centre's own
 bookings have nobody to e-mail.
 
 Every change writes an `AppointmentChange`. E-mails go out after the commit, each
-with an ICS file. Rules break as `ValidationError({field: [message]})`, on the
+with an ICS file: the client's in the language of the pages they booked on
+(`Appointment.language`, so their links lead to those pages), the advisor's and
+staff's in the portal's main language. Rules break as `ValidationError({field: [message]})`, on the
 booking form's field names: start, topic, consent, client_name, client_email,
 client_phone, question, organization (and status, notes for the staff's actions).
 """
@@ -45,9 +48,12 @@ from consultations.models import (
     Appointment,
     AppointmentChange,
     ConsultationSettings,
+    Mode,
+    client_language,
 )
 from consultations.slots import free_slots, nearest_free_slots, room_hold
 from cwop_portal.emails import send_email_on_commit, staff_emails
+from organizations.models import Organization
 from rooms import services as room_services
 from rooms.models import Booking, BookingChange
 from rooms.schedule import DAY, local_zone, start_of_day
@@ -149,41 +155,52 @@ def _advisor_emails(appointment):
     return [user.email] if user is not None and user.is_active and user.email else []
 
 
-def _context(appointment, **extra):
+def _context(appointment, *, language=None, **extra):
     settings_row = extra.pop("settings_row", None) or ConsultationSettings.load()
     return {
         "appointment": appointment,
         "token": make_client_token(appointment),
-        "how": _how_pl(appointment),
+        "how": _how(appointment, language),
         "consultation_settings": settings_row,
         **extra,
     }
 
 
-def _how_pl(appointment):
-    with translation.override(settings.LANGUAGE_CODE):
+def _how(appointment, language=None):
+    with translation.override(language or settings.LANGUAGE_CODE):
         return str(ics.how(appointment))
+
+
+def _notify_client(name, appointment, *, others=(), **extra):
+    """A letter to the client, in the language of the pages they booked on (its
+    links lead to those pages), with the calendar file of the appointment (and of
+    `others`: the old time of a moved one)."""
+    language = appointment.language
+    send_email_on_commit(
+        name,
+        _context(appointment, language=language, **extra),
+        [appointment.client_email],
+        language=language,
+        attachments=[
+            ics.appointment_attachment(appointment, language=language),
+            *(ics.appointment_attachment(other, language=language) for other in others),
+        ],
+    )
 
 
 def _notify_booked(appointment, *, previous=None):
     """The client's letter (held: confirm your e-mail; confirmed: details and links),
     and for a confirmed one the advisor's and staff's."""
-    context = _context(appointment, previous=previous)
-    attachments = [ics.appointment_attachment(appointment)]
-    if previous is not None:
-        attachments.append(ics.appointment_attachment(previous))
+    moved = [previous] if previous is not None else []
     if appointment.status == Appointment.Status.HELD:
-        send_email_on_commit(
-            "appointment_hold", context, [appointment.client_email], attachments=attachments
-        )
+        _notify_client("appointment_hold", appointment, others=moved, previous=previous)
         return
-    send_email_on_commit(
-        "appointment_confirmed", context, [appointment.client_email], attachments=attachments
-    )
+    _notify_client("appointment_confirmed", appointment, others=moved, previous=previous)
     _notify_team(appointment, "appointment_new_staff", previous=previous)
 
 
 def _notify_team(appointment, name, **extra):
+    """The advisor's and staff's letter, in the portal's main language."""
     attachments = [ics.appointment_attachment(appointment, for_client=False)]
     send_email_on_commit(
         name,
@@ -380,10 +397,12 @@ def appointment_book(
     organization=None,
     client_phone="",
     client_organization_name="",
+    language=None,
     now=None,
 ):
     """Book the free slot of `advisor` that starts at `start`; returns the
-    appointment, or raises ValidationError (SlotTaken on "start")."""
+    appointment, or raises ValidationError (SlotTaken on "start"). `language`: of
+    the pages the client books on (the active one), for the e-mails to the client."""
     now = now or timezone.now()
     if timezone.is_naive(start):
         start = timezone.make_aware(start, local_zone())
@@ -405,6 +424,9 @@ def appointment_book(
     )
     limit = settings_row.max_active_per_organization
     if organization is not None:
+        # The organisation's row guards its limit: members booking different advisors
+        # at once are counted one after another (locked after the advisor, always).
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
         if user is None or not room_services.user_can_book_for(user, organization):
             errors["organization"] = [
                 _("You can book only for a published organisation you are a member of.")
@@ -424,6 +446,14 @@ def appointment_book(
         raise ValidationError(errors)
     _expire_stale(Appointment.objects.filter(advisor=advisor), now)
     slot = _find_slot(advisor, start, now)
+    if slot.mode == Mode.PHONE and not client_phone:
+        raise ValidationError(
+            {
+                "client_phone": _(
+                    "This consultation is by phone: give the number the advisor should call."
+                )
+            }
+        )
     # Staff booking on somebody's behalf (e.g. a phone call, in the admin) vouch for
     # the client's details: no e-mail confirmation.
     confirmed = organization is not None or bool(getattr(user, "is_staff", False))
@@ -436,6 +466,7 @@ def appointment_book(
         "client_phone": client_phone,
         "client_organization_name": " ".join((client_organization_name or "").split())[:300],
         "question": question,
+        "language": client_language(language),
         "created_at": now,
     }
     if confirmed:
@@ -482,6 +513,25 @@ def appointment_confirm_email(*, appointment, now=None):
             "Choose a time and book once more."
         ),
         code="expired",
+    )
+
+
+def moved_to(appointment):
+    """The appointment a cancelled one was moved to by `appointment_reschedule` (it
+    is booked in the same moment the old one is cancelled), or None."""
+    if appointment.status != Appointment.Status.CANCELLED or not appointment.cancelled_at:
+        return None
+    if not appointment.changes.filter(action="rescheduled").exists():
+        return None
+    return (
+        Appointment.objects.filter(
+            advisor_id=appointment.advisor_id,
+            client_email=appointment.client_email,
+            created_at=appointment.cancelled_at,
+        )
+        .exclude(pk=appointment.pk)
+        .order_by("pk")
+        .first()
     )
 
 
@@ -533,12 +583,12 @@ def appointment_cancel(*, appointment, user=None, by_client=False, reason="", no
     previous = appointment.status
     _cancel(appointment, user=user, by_client=by_client, reason=reason, now=now)
     _history(appointment, user, "cancelled", reason or ("client" if by_client else ""))
-    context = _context(appointment, reason=reason, by_client=by_client, settings_row=settings_row)
-    send_email_on_commit(
+    _notify_client(
         "appointment_cancelled",
-        context,
-        [appointment.client_email],
-        attachments=[ics.appointment_attachment(appointment)],
+        appointment,
+        reason=reason,
+        by_client=by_client,
+        settings_row=settings_row,
     )
     if previous == Appointment.Status.CONFIRMED:
         _notify_team(appointment, "appointment_cancelled_staff", reason=reason, by_client=by_client)
@@ -582,6 +632,7 @@ def appointment_reschedule(*, appointment, new_start, now=None, by_client=True):
                 "client_phone",
                 "client_organization_name",
                 "question",
+                "language",
             )
         }
         fields.update(status=Appointment.Status.CONFIRMED, confirmed_at=now, created_at=now)
@@ -608,7 +659,7 @@ def appointment_mark(*, appointment, status, user, now=None):
     if not can_manage(appointment, user):
         raise PermissionDenied
     if status not in MARKS:
-        raise ValidationError({"status": [_("Choose attended or did not come.")]})
+        raise ValidationError({"status": [_("Choose “attended” or “did not come”.")]})
     if appointment.status not in (Appointment.Status.CONFIRMED, *MARKS):
         raise ValidationError(_("Only a confirmed appointment can be marked."))
     if appointment.start > now:
@@ -677,11 +728,6 @@ def send_appointment_reminders(*, now=None):
                 continue
             appointment.reminder_sent_at = now
             appointment.save(update_fields=["reminder_sent_at", "updated_at"])
-            send_email_on_commit(
-                "appointment_reminder",
-                _context(appointment, settings_row=settings_row),
-                [appointment.client_email],
-                attachments=[ics.appointment_attachment(appointment)],
-            )
+            _notify_client("appointment_reminder", appointment, settings_row=settings_row)
             sent += 1
     return sent

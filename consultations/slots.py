@@ -126,6 +126,10 @@ def parse_start(value):
         moment = datetime.datetime.fromisoformat((value or "").strip())
     except ValueError:
         return None
+    # Years at the calendar's ends overflow when converted to UTC (for the
+    # database, or another zone): a tampered value, not a slot.
+    if not datetime.MINYEAR < moment.year < datetime.MAXYEAR:
+        return None
     if timezone.is_naive(moment):
         return at(moment.date(), moment.time().replace(tzinfo=None))
     return moment.astimezone(local_zone())

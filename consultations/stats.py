@@ -10,7 +10,9 @@ groups and counts, Python only adds up. `stats_csv`, `trainings_csv` and
 
 Appointments that were never confirmed (held, expired, or cancelled while still
 waiting for the e-mail confirmation) are not consultations and are not counted; a
-cancelled one counts in the month it was booked for.
+cancelled one counts in the month it was booked for. A consultation the client
+moved to another time counts once, at its new time: the old appointment (cancelled
+by the move) is not a cancellation.
 """
 
 import csv
@@ -18,17 +20,20 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from consultations.models import Appointment, Registration, Training
+from consultations.models import Appointment, AppointmentChange, Registration, Training
 from cwop_portal.spreadsheets import neutralise_formula, text_cell
 from organizations.search import normalize
 from rooms.reports import add_months
 from rooms.schedule import local_zone, start_of_day
+
+# The history's action of an appointment moved to another time (services).
+RESCHEDULED = "rescheduled"
 
 # Appointment status -> the Counts attribute it adds to.
 COUNTED = {
@@ -198,9 +203,13 @@ def consultation_stats(first_month, last_month):
     groups = (
         Appointment.objects.filter(start__gte=range_start, start__lt=range_end)
         .filter(
-            # A cancelled one counts if it had been confirmed (not a hold let go).
+            # A cancelled one counts if it had been confirmed (not a hold let go) and
+            # was not moved to another time (the new appointment counts instead).
             Q(status__in=[s for s in COUNTED if s != Appointment.Status.CANCELLED])
             | Q(status=Appointment.Status.CANCELLED, confirmed_at__isnull=False)
+            & ~Exists(
+                AppointmentChange.objects.filter(appointment=OuterRef("pk"), action=RESCHEDULED)
+            )
         )
         .annotate(month=TruncMonth("start", tzinfo=zone))
         .values(
@@ -462,8 +471,9 @@ def stats_xlsx(stats):
 def counted_note():
     return _(
         "Consultations booked for the months of the period (Polish time), by outcome; "
-        "bookings never confirmed by e-mail are not counted. “Confirmed, not yet marked”: "
-        "upcoming ones, and past ones nobody has marked attended or not yet."
+        "bookings never confirmed by e-mail are not counted, and a consultation moved to "
+        "another time counts once, at its new time. “Confirmed, not yet marked”: upcoming "
+        "ones, and past ones that nobody has yet marked as attended or not attended."
     )
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -132,7 +132,13 @@ def trainings_feed(sessions):
 
 def registration_calendar(training, sessions, registration, *, cancelled=False):
     """A person's own calendar file: confirmed with a seat, tentative while waiting
-    or unconfirmed, a cancellation (METHOD:CANCEL) when cancelled."""
+    or unconfirmed, a cancellation (METHOD:CANCEL) when cancelled; in the language
+    of the registration (like the e-mail it is attached to)."""
+    with translation.override(registration.language):
+        return _registration_calendar(training, sessions, registration, cancelled=cancelled)
+
+
+def _registration_calendar(training, sessions, registration, *, cancelled):
     cancelled = (
         cancelled
         or registration.status == Registration.Status.CANCELLED

@@ -10,7 +10,8 @@ in the same order: the training, then its registrations, then room bookings.
 
 Publishing reserves the room of each session through `rooms.services` (the
 centre's own use), all or nothing. E-mails go out after the commit, each with a
-calendar (ICS) file of the sessions; how to join an online training is only in
+calendar (ICS) file of the sessions, in the language of the pages the person was
+registered on (`Registration.language`); how to join an online training is only in
 e-mails to people with a seat.
 
 Rules break as `ValidationError`: `{field: [messages]}` where a field of the
@@ -31,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from consultations import training_ics
-from consultations.models import Registration, Training, TrainingSession
+from consultations.models import Registration, Training, TrainingSession, client_language
 from cwop_portal.emails import send_email_on_commit
 from organizations.models import Membership, Organization
 from rooms import services as room_services
@@ -178,13 +179,15 @@ def _context(training, sessions, registration, **extra):
 
 
 def _send_status_email(training, registration, name, sessions=None, **extra):
-    """The letter about a registration's new status, with the calendar file."""
+    """The letter about a registration's new status, with the calendar file, in the
+    language of the pages of the registration (its links lead to those pages)."""
     sessions = sessions if sessions is not None else _sessions(training)
     cancelled = registration.status == Registration.Status.CANCELLED
     send_email_on_commit(
         name,
         _context(training, sessions, registration, **extra),
         [registration.email],
+        language=registration.language,
         attachments=[_attachment(training, sessions, registration, cancelled=cancelled)],
     )
 
@@ -355,7 +358,9 @@ def training_publish(*, training, user):
 @transaction.atomic
 def training_cancel(*, training, user, reason):
     """Cancel a training: its future room bookings are cancelled and every active
-    registrant gets an e-mail with the reason (and a calendar file that removes it)."""
+    registrant gets an e-mail with the reason (and a calendar file that removes it),
+    except those who never confirmed their address: their confirmation e-mail
+    promised not to write again."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the cancellation.")]})
@@ -385,10 +390,14 @@ def training_cancel(*, training, user, reason):
         .order_by("created_at", "pk")
     )
     for registration in registrations:
+        confirmed = registration.status != Registration.Status.UNCONFIRMED
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
-        _send_status_email(training, registration, "training_cancelled", sessions, reason=reason)
+        if confirmed:
+            _send_status_email(
+                training, registration, "training_cancelled", sessions, reason=reason
+            )
     return training
 
 
@@ -396,14 +405,17 @@ def training_cancel(*, training, user, reason):
 
 
 @transaction.atomic
-def registration_create(*, training, name, email, user=None, organization=None, now=None):
+def registration_create(
+    *, training, name, email, user=None, organization=None, language=None, now=None
+):
     """Register one person for a training.
 
     A signed-in member registering for one of their organisations (themselves or a
     colleague), or a signed-in person registering their own account's address, is
     registered (or put on the waiting list) at once. Anybody else gets an
     unconfirmed registration and an e-mail with the confirmation link; the seat is
-    given on confirming.
+    given on confirming. `language`: of the pages the registration is made on (the
+    active one); the e-mails to the person are written in it.
     """
     now = now or timezone.now()
     name, email, errors = _clean_person(name, email)
@@ -436,6 +448,8 @@ def registration_create(*, training, name, email, user=None, organization=None, 
         # member or the account's owner confirms it at once.
         registration = existing
         registration.name = name
+        if language is not None:
+            registration.language = client_language(language)
         if organization is not None:
             registration.organization = organization
         if signed_in:
@@ -448,6 +462,7 @@ def registration_create(*, training, name, email, user=None, organization=None, 
             organization=organization,
             registered_by=user if signed_in else None,
             status=Registration.Status.UNCONFIRMED,
+            language=client_language(language),
             created_at=now,
         )
     if not vouched:
@@ -462,6 +477,7 @@ def registration_create(*, training, name, email, user=None, organization=None, 
                 "confirm_days": CONFIRM_MAX_AGE.days,
             },
             [email],
+            language=registration.language,
         )
         return registration
     _fill_seats(training, now)
@@ -538,7 +554,9 @@ def can_cancel_registration(registration, *, now=None, starts=None):
 def registration_cancel(*, registration, user=None, by_link=False, now=None):
     """Cancel a registration: by its link (the person), by staff, or by the member
     who made it or a member of its organisation. A freed seat goes to the first
-    person waiting, who gets an e-mail, in the same transaction."""
+    person waiting, who gets an e-mail, in the same transaction. The person is
+    e-mailed unless they never confirmed their address (the confirmation e-mail
+    promised not to write again)."""
     now = now or timezone.now()
     training = _lock_training(registration.training)
     registration = _lock_registration(registration)
@@ -567,11 +585,13 @@ def registration_cancel(*, registration, user=None, by_link=False, now=None):
             _("The training has already started: please write or call the centre.")
         )
     held_seat = registration.status == Registration.Status.REGISTERED
+    confirmed = registration.status != Registration.Status.UNCONFIRMED
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at"])
     sessions = _sessions(training)
-    _send_status_email(training, registration, "registration_cancelled", sessions)
+    if confirmed:
+        _send_status_email(training, registration, "registration_cancelled", sessions)
     if (
         held_seat
         and training.status == Training.Status.PUBLISHED

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -186,6 +187,7 @@ def _register_people(request, training, form):
                     email=email,
                     user=request.user,
                     organization=organization,
+                    language=get_language(),
                 )
             except ValidationError as error:
                 form.add_service_error(error, person_form)
@@ -220,6 +222,7 @@ def _register_resident(request, training, form):
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
             user=request.user if request.user.is_authenticated else None,
+            language=get_language(),
         )
     except ValidationError as error:
         form.add_service_error(error)

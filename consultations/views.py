@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from consultations import ics, services
 from consultations.forms import AppointmentForm, CancelForm, OfferFilterForm
-from consultations.models import Advisor, Appointment, ConsultationSettings, Topic
+from consultations.models import Advisor, Appointment, ConsultationSettings, Mode, Topic
 from consultations.slots import (
     free_slots,
     group_by_day,
@@ -228,12 +228,19 @@ def appointment_book(request, slug):
             topics=topics,
             organizations=organizations,
             user=user,
+            by_phone=slot.mode == Mode.PHONE,
         )
         context.update(form=form, slot=slot)
         return render(request, "consultations/appointment_form.html", context)
 
+    posted_slot = _slot_at(advisor, parse_start(request.POST.get("start")))
     form = AppointmentForm(
-        request.POST, advisor=advisor, topics=topics, organizations=organizations, user=user
+        request.POST,
+        advisor=advisor,
+        topics=topics,
+        organizations=organizations,
+        user=user,
+        by_phone=posted_slot is not None and posted_slot.mode == Mode.PHONE,
     )
     status = 200
     if form.is_bot:
@@ -242,7 +249,9 @@ def appointment_book(request, slug):
     if form.is_valid():
         if _rate_limit_allows(request):
             try:
-                appointment = services.appointment_book(**form.service_arguments(request.user))
+                appointment = services.appointment_book(
+                    **form.service_arguments(request.user), language=get_language()
+                )
             except ValidationError as error:
                 form.add_service_error(error)
                 context["nearest"] = getattr(error, "nearest", None)
@@ -325,9 +334,17 @@ def appointment_confirm(request, token):
                 "error": error,
                 "manage_url": _manage_url(appointment),
                 "how": ics.how(appointment),
+                **_moved_context(appointment),
             },
         )
     )
+
+
+def _moved_context(appointment):
+    """Where the client moved a cancelled appointment to (the link in an older
+    e-mail still opens the old time)."""
+    new = services.moved_to(appointment)
+    return {"moved_to": new, "moved_to_url": _manage_url(new) if new else None}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -363,6 +380,7 @@ def appointment_manage(request, token):
                 "cut_off_hours": settings_row.cancel_notice_hours,
                 "cancel_form": CancelForm(),
                 "days": days,
+                **_moved_context(appointment),
             },
         )
     )

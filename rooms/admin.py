@@ -295,7 +295,7 @@ def cancel_with_reason(model_admin, request, queryset, done_message, *, title):
     reason = request.POST.get("reason", "").strip()
     if request.POST.get("confirm") and reason:
         model_admin.run_service(
-            request, queryset, services.booking_cancel, done_message, reason=reason
+            request, queryset, services.booking_cancel_by_staff, done_message, reason=reason
         )
         return None
     opts = model_admin.model._meta

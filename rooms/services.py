@@ -14,7 +14,7 @@ resource, organization, start, end, attendees, rules_accepted.
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -712,6 +712,31 @@ def can_cancel(booking, user, now=None):
 
 
 @transaction.atomic
+def held_for(booking):
+    """The record a booking for the centre's own use holds the room for (a
+    consultation in person, a training session…), found through the one-to-one
+    links other apps keep to bookings; None for an ordinary booking."""
+    for relation in Booking._meta.related_objects:
+        if relation.one_to_one:
+            try:
+                return getattr(booking, relation.get_accessor_name())
+            except ObjectDoesNotExist:
+                continue
+    return None
+
+
+def booking_cancel_by_staff(*, booking, user, reason="", now=None):
+    """The admin's cancellation: a room held for a consultation or a training is
+    freed by cancelling that, not its booking (which would leave it without a room)."""
+    owner = held_for(booking)
+    if owner is not None:
+        raise ValidationError(
+            _("This room is held for %(owner)s. Cancel that instead: its room is freed with it.")
+            % {"owner": owner}
+        )
+    return booking_cancel(booking=booking, user=user, reason=reason, now=now)
+
+
 def booking_cancel(*, booking, user, reason="", now=None):
     reason = (reason or "").strip()
     booking = _locked_booking(booking)

@@ -39,6 +39,7 @@ def test_resident_books_confirms_gets_the_calendar_cancels_and_the_time_is_free_
 
     page.get_by_label(re.compile("Imię i nazwisko|Twoje imię")).fill("Maria Mieszkanka")
     page.get_by_label(re.compile("Twój adres e-mail")).fill("maria@example.org")
+    page.get_by_label(re.compile("^\\s*Telefon")).fill("500 100 200")
     page.get_by_label(re.compile("Twoje pytanie")).fill("Jak znaleźć grant na świetlicę?")
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="Zarezerwuj konsultację").click()

@@ -122,6 +122,7 @@ def make_appointment(**overrides):
         "mode": Mode.PHONE,
         "client_name": "Maria Mieszkanka",
         "client_email": "maria@example.net",
+        "client_phone": "500 100 200",  # the default rule is by phone
         "question": "Jak napisać wniosek o dotację?",
     }
     values.update(overrides)
@@ -150,6 +151,7 @@ def book_appointment(*, advisor, start, now, **overrides):
         "start": start,
         "client_name": "Maria Mieszkanka",
         "client_email": "maria@example.net",
+        "client_phone": "500 100 200",  # the default rule is by phone
         "question": "Jak napisać wniosek o dotację?",
         "consent": True,
         "now": now,

@@ -5,6 +5,7 @@ trainings' actions (through the services, with their e-mails), the attendee list
 import csv
 import datetime
 import io
+import re
 
 import holidays
 import pytest
@@ -428,6 +429,26 @@ def test_an_extra_hours_exception_needs_its_times_and_mode(staff_client, counsel
     assert not AvailabilityException.objects.exists()
 
 
+def test_two_new_exceptions_that_contradict_each_other_are_refused_together(
+    staff_client, counsellor
+):
+    day = working_day().isoformat()
+    base = {"advisor": counsellor.pk, "date": day, "slot_minutes": "45", "buffer_minutes": "15"}
+    rows = [
+        {**base, "kind": "extra", "starts": "10:00", "ends": "12:00", "mode": "phone", "note": ""},
+        {**base, "kind": "extra", "starts": "11:00", "ends": "13:00", "mode": "phone", "note": ""},
+    ]
+    response = staff_client.post(change_url(counsellor), advisor_post(counsellor, exceptions=rows))
+    assert response.status_code == 200
+    (formset,) = [
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "exceptions"
+    ]
+    assert "starts" in formset.forms[1].errors
+    assert not AvailabilityException.objects.exists()
+
+
 def jpeg_with_exif():
     image = Image.new("RGB", (40, 30), "navy")
     exif = Image.Exif()
@@ -616,6 +637,25 @@ def test_the_history_of_an_appointment_is_shown_read_only(staff_client, data):
     html = staff_client.get(f"{APPOINTMENTS}{appointment.pk}/change/").content.decode()
     assert "z formularza" in html
     assert 'name="changes-0-note"' not in html
+
+
+def test_the_history_says_in_words_what_the_services_wrote_as_codes(staff_client, data):
+    """The staff read the admin in Polish: no English codes in the history."""
+    appointment = data["appointment"]
+    for action, note in [
+        ("marked", "confirmed → no_show"),
+        ("rescheduled", "Przeniesiona."),
+        ("notes", ""),
+    ]:
+        AppointmentChange.objects.create(appointment=appointment, action=action, note=note)
+
+    html = staff_client.get(f"{APPOINTMENTS}{appointment.pk}/change/").content.decode()
+    cells = [" ".join(cell.split()) for cell in re.findall(r"<p>([^<]*)</p>", html)]
+
+    assert "potwierdzona → klient nie przyszedł" in cells  # the statuses' labels
+    assert "Przeniesiona." in cells  # a note in words stays as written
+    for code in ["marked", "rescheduled", "notes", "booked", "confirmed → no_show"]:
+        assert code not in cells
 
 
 # --- Trainings ----------------------------------------------------------------------------

@@ -358,9 +358,13 @@ def test_the_advisor_adds_and_deletes_days_off_and_extra_hours(advisor_client, m
     response = advisor_client.post(url, {**base, "kind": "extra"})
     assert response.status_code == 200
     assert {"starts", "mode"} <= set(response.context["form"].errors)
-    response = advisor_client.post(
-        url, {**base, "kind": "extra", "starts": "16:00", "ends": "18:00", "mode": Mode.ONLINE}
-    )
+    extra = {**base, "kind": "extra", "starts": "16:00", "ends": "18:00", "mode": Mode.ONLINE}
+    # Extra hours on the whole day off would never be offered: refused, naming it.
+    response = advisor_client.post(url, extra)
+    assert response.status_code == 200
+    assert "starts" in response.context["form"].errors
+    next_day = (timezone.localdate() + datetime.timedelta(days=11)).isoformat()
+    response = advisor_client.post(url, {**extra, "date": next_day})
     assert response.status_code == 302
     assert mine.exceptions.count() == 2
     html = advisor_client.get(SCHEDULE).content.decode()

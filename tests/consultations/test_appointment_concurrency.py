@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from consultations import services
-from consultations.models import Appointment, Mode
+from consultations.models import Appointment, ConsultationSettings, Mode
 from consultations.services import SlotTaken
 from rooms.models import Booking
 from tests.consultations.factories import make_advisor, make_appointment, make_rule, topic
@@ -67,6 +67,7 @@ def booking_call(advisor, n, start, organization=None, user=None):
             start=start,
             client_name=f"Osoba {n}",
             client_email=f"osoba{n}@example.net",
+            client_phone="500 100 200",
             question="Jak założyć fundację?",
             consent=True,
             user=user,
@@ -142,6 +143,28 @@ def test_bookings_of_different_slots_all_succeed_at_once(threads_share_a_databas
     assert Appointment.objects.active().count() == THREADS
 
 
+@pytest.mark.django_db(transaction=True)
+def test_members_of_one_organisation_booking_different_advisors_at_once_keep_its_limit(
+    threads_share_a_database,
+):
+    """The limit of active appointments per organisation holds when its members book
+    at the same moment (each with another advisor, so no advisor's lock orders them)."""
+    ConsultationSettings.objects.update_or_create(pk=1, defaults={"max_active_per_organization": 2})
+    organization = make_organization()
+    calls = [
+        booking_call(an_advisor(), n, tue(10), organization, make_member(organization))
+        for n in range(THREADS // 2)
+    ]
+
+    outcomes = run_together(calls)
+
+    winners = [appointment for appointment, exc in outcomes if exc is None]
+    errors = [exc for _appointment, exc in outcomes if exc is not None]
+    assert len(winners) == 2, [repr(exc) for exc in errors]
+    assert all(set(exc.message_dict) == {"organization"} for exc in errors), errors
+    assert Appointment.objects.filter(organization=organization).active().count() == 2
+
+
 # --- The database's own guard (PostgreSQL) ------------------------------------------------
 
 
@@ -202,9 +225,10 @@ def test_the_database_refuses_an_overlapping_appointment_inserted_in_raw_sql(bus
         cursor.execute(
             'INSERT INTO consultations_appointment (advisor_id, topic_id, start, "end", '
             "mode, status, client_name, client_email, client_phone, "
-            "client_organization_name, question, private_notes, cancelled_by_client, "
-            "is_demo, created_at, updated_at, held_until) VALUES (%s, %s, %s, %s, 'phone', "
-            "'held', 'SQL', 'sql@example.net', '', '', '?', '', false, false, %s, %s, %s)",
+            "client_organization_name, question, language, private_notes, "
+            "cancelled_by_client, is_demo, created_at, updated_at, held_until) VALUES "
+            "(%s, %s, %s, %s, 'phone', 'held', 'SQL', 'sql@example.net', '', '', '?', 'pl', "
+            "'', false, false, %s, %s, %s)",
             [busy.advisor_id, busy.topic_id, tue(9, 30), tue(10, 15), now, now, now],
         )
 
@@ -279,6 +303,7 @@ def test_an_overlap_that_slips_past_the_check_still_gets_the_clear_message(busy,
             start=tue(10),
             client_name="Maria",
             client_email="maria@example.net",
+            client_phone="500 100 200",
             question="?",
             consent=True,
             now=NOW,

@@ -117,9 +117,10 @@ def results(response):
 
 
 def link_in(letter, kind):
-    match = re.search(rf"https?://[^/\s]+(/konsultacje/{kind}/[^/\s]+/)", letter.body)
+    """The path of the letter's link: to the English pages the client booked on."""
+    match = re.search(rf"https?://[^/\s]+(/en/konsultacje/{kind}/[^/\s]+/)", letter.body)
     assert match, letter.body
-    return "/en" + match.group(1)
+    return match.group(1)
 
 
 def free_times(client, advisor):
@@ -272,7 +273,7 @@ def test_a_resident_sees_the_form_with_the_information_clause(client, advisor):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Your time Tuesday, 12 March, 10:00–10:45 – by phone" in page
-    for label in ["Your name", "Your e-mail address", "Phone (optional)", "Topic"]:
+    for label in ["Your name", "Your e-mail address", "Phone", "Topic"]:
         assert label in page
     assert '<option value="statuty" selected>Statutes</option>' in html
     assert "zbiorki-publiczne" not in html  # only the advisor's topics
@@ -303,6 +304,28 @@ def test_a_time_that_is_not_free_shows_the_nearest_free_ones(client, advisor):
     assert "The nearest free times Book: Tuesday, 12 March, 11:00–11:45" in taken
     assert nonsense.status_code == 200
     assert "Choose a free time" in text(nonsense)
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00+14:00", "9999-12-31T23:59-14:00", "0001-01-01T00:00"]
+)
+def test_a_time_at_the_end_of_the_calendar_is_no_error(
+    client, advisor, value, django_capture_on_commit_callbacks
+):
+    """A tampered ?start= (or form field) whose UTC time would overflow."""
+    page = client.get(book_url(advisor), {"start": value})
+    response = post(
+        client,
+        django_capture_on_commit_callbacks,
+        book_url(advisor),
+        {**resident_data(tue(10)), "start": value},
+    )
+
+    assert page.status_code == 200
+    assert "Choose a free time" in text(page)
+    assert response.status_code == 200
+    assert "Choose a time from the list of free slots." in text(response)
+    assert Appointment.objects.count() == 0
 
 
 def test_a_resident_books_confirms_gets_the_calendar_cancels_and_the_slot_is_free_again(
@@ -368,6 +391,7 @@ def test_a_member_books_and_goes_straight_to_the_confirmed_appointment(
             "organization": str(organization.pk),
             "topic": "statuty",
             "question": "Zmiana statutu",
+            "client_phone": "500 100 200",
             "consent": "on",
         },
     )
@@ -392,7 +416,7 @@ def test_mistakes_are_named_on_their_fields_and_nothing_is_booked(client, adviso
     assert page.startswith("Error:")
     assert "The form has errors" in page
     assert "Your e-mail address: Enter a valid email address." in page
-    assert "Phone (optional): Give the phone number in digits" in page
+    assert "Phone: Give the phone number in digits" in page
     assert "Tick this box to agree" in page
     assert "Jak zdobyć pieniądze na festyn?" in page  # what was typed is kept
     assert Appointment.objects.count() == 0
@@ -476,6 +500,27 @@ def test_a_tampered_or_expired_link_gets_a_clear_page_and_changes_nothing(client
     assert appointment.status == Appointment.Status.CONFIRMED
 
 
+def test_the_clients_pages_link_no_page_of_an_advisor_who_no_longer_consults(client, advisor):
+    """An inactive advisor's page is "not found": the client's pages do not link it."""
+    late = make_appointment(
+        advisor=advisor,
+        start=tue(10),
+        end=tue(10, 45),
+        status=Appointment.Status.HELD,
+        held_until=NOW - datetime.timedelta(minutes=1),
+    )
+    token = services.make_client_token(late)
+    advisor.is_active = False
+    advisor.save()
+
+    for url in [en("appointment_confirm", token), en("appointment_manage", token)]:
+        html = client.get(url).content.decode()
+        assert "Ewa Doradczyni" in html
+        assert en("advisor_detail", advisor.slug) not in html
+        assert f'href="{en("consultation_list")}"' in html
+    assert client.get(en("advisor_detail", advisor.slug)).status_code == 404
+
+
 def test_confirming_too_late_says_the_slot_is_free_again(client, advisor):
     appointment = make_appointment(
         advisor=advisor,
@@ -517,6 +562,35 @@ def test_the_client_moves_the_appointment_to_another_free_time(
     assert "Tuesday, 12 March 2030, 11:00–11:45" in page
     assert free_times(client, advisor) == ["10:00"]
     assert "Cancelled" in text(client.get(manage_url))
+
+
+def test_the_link_to_a_moved_appointment_leads_to_its_new_time(
+    client, advisor, django_capture_on_commit_callbacks
+):
+    """The first e-mail's link opens the old (cancelled) time: it says where it went."""
+    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
+    token = services.make_client_token(appointment)
+    moved = post(
+        client,
+        django_capture_on_commit_callbacks,
+        en("appointment_manage", token),
+        {"action": "reschedule", "start": "2030-03-12T11:00"},
+    )["Location"]
+
+    for url in [en("appointment_manage", token), en("appointment_confirm", token)]:
+        response = client.get(url)
+        page = text(response)
+        assert (
+            "This consultation has been moved to another time: Tuesday, 12 March 2030, 11:00."
+            in page
+        )
+        assert "This appointment has been cancelled" not in page
+        assert f'href="{moved}"' in response.content.decode()
+    cancelled = make_appointment(
+        advisor=advisor, start=tue(10), end=tue(10, 45), status=Appointment.Status.CANCELLED
+    )
+    page = text(client.get(en("appointment_manage", services.make_client_token(cancelled))))
+    assert "moved" not in page
 
 
 def test_moving_to_a_time_just_taken_says_so_and_changes_nothing(client, advisor):
@@ -573,3 +647,29 @@ def test_the_pages_work_in_polish(client, advisor):
     ]:
         with translation.override("pl"):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_consultation_by_phone_asks_for_the_number_and_refuses_without_it(
+    client, advisor, django_capture_on_commit_callbacks
+):
+    form_page = client.get(book_url(advisor) + "?start=2030-03-12T10:00")
+    phone = form_page.context["form"]["client_phone"]
+    assert phone.field.required
+    response = post(
+        client,
+        django_capture_on_commit_callbacks,
+        book_url(advisor),
+        {
+            "start": "2030-03-12T10:00",
+            "client_name": "Maria Mieszkanka",
+            "client_email": "maria@example.net",
+            "topic": "statuty",
+            "question": "Zmiana statutu",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["client_phone"] == [
+        "This consultation is by phone: give the number the advisor should call."
+    ]
+    assert not Appointment.objects.exists()

@@ -10,10 +10,18 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from consultations import services
 from consultations.models import Appointment, Registration, Training
 from consultations.stats import consultation_stats
-from tests.consultations.factories import make_advisor, make_appointment, make_training, topic
-from tests.rooms.factories import local
+from tests.consultations.factories import (
+    make_advisor,
+    make_appointment,
+    make_rule,
+    make_training,
+    topic,
+)
+from tests.organizations.factories import MembershipFactory
+from tests.rooms.factories import local, make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +281,35 @@ def test_the_statistics_are_for_staff_only(client, ngo_member):
     client.force_login(ngo_member)
     response = client.get(STATS, {"format": "csv"})
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_a_consultation_moved_to_another_time_counts_once_and_is_no_cancellation(
+    ngo_member, django_capture_on_commit_callbacks
+):
+    organization = make_organization()
+    MembershipFactory(user=ngo_member, organization=organization)
+    advisor = make_advisor()
+    make_rule(advisor=advisor, weekday=1)  # Tuesdays 10:00 and 11:00
+    now = local(2030, 3, 8, 9)
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = services.appointment_book(
+            advisor=advisor,
+            topic=advisor.topics.first(),
+            start=local(2030, 3, 12, 10),
+            client_name="Jan Członek",
+            client_email=ngo_member.email,
+            client_phone="500 100 200",
+            question="Jak rozliczyć dotację?",
+            consent=True,
+            user=ngo_member,
+            organization=organization,
+            now=now,
+        )
+        services.appointment_reschedule(
+            appointment=booked, new_start=local(2030, 3, 12, 11), now=now
+        )
+
+    result = consultation_stats(datetime.date(2030, 3, 1), datetime.date(2030, 3, 1))
+
+    assert counts(result.per_month.total) == (0, 0, 0, 1, 1)
+    assert Appointment.objects.filter(status=S.CANCELLED).count() == 1  # the old time
