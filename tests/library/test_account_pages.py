@@ -370,3 +370,21 @@ def test_loans_of_a_deleted_account_stay_out_of_everyone_elses_page(client, ngo_
     client.force_login(ngo_member)
     assert client.post(renew_url(loan)).status_code == 404
     assert Loan.objects.get(pk=loan.pk).renewals == 0
+
+
+def test_a_reader_at_the_loan_limit_is_told_before_coming_for_a_reserved_book(client):
+    from library import services
+    from library.models import LibrarySettings
+    from tests.factories import UserFactory
+    from tests.library.factories import make_book
+
+    rules = LibrarySettings.load()
+    rules.max_active_loans = 1
+    rules.save()
+    reader = UserFactory()
+    staff = UserFactory(is_staff=True)
+    services.lend(copy=make_book(copies=1).copies.get(), borrower=reader, by=staff)
+    services.place_hold(book=make_book(copies=1), user=reader)
+    client.force_login(reader)
+    page = client.get("/en/konto/biblioteka/").content.decode()
+    assert "You have 1 book on loan, the most allowed at once" in page
