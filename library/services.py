@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 
 from cwop_portal.emails import send_email_on_commit
 from library.models import Book, Copy, Hold, LibrarySettings, Loan
-from organizations.models import Membership, Organization
+from organizations.models import Organization
 
 DAY = datetime.timedelta(days=1)
 
@@ -50,14 +50,7 @@ def _fmt_date(day):
 
 def bookable_organizations(user):
     """The published organisations `user` may borrow or reserve for (as a member)."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    return (
-        Organization.objects.published()
-        .filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
-        .distinct()
-        .order_by("name")
-    )
+    return Organization.objects.published().managed_by(user).order_by("name")
 
 
 def user_can_borrow_for(user, organization):
@@ -375,7 +368,7 @@ def waiting_count(book):
     return Hold.objects.filter(book=book, status=Hold.Status.WAITING).count()
 
 
-def can_renew(loan, *, user=None, today=None, settings=None, waiting=None):
+def can_renew(loan, *, user=None, settings=None, waiting=None):
     """(True, "") or (False, the reason in words). `waiting`: readers waiting for the
     title, when the caller already counted them (lists)."""
     settings = settings or LibrarySettings.load()

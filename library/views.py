@@ -221,7 +221,6 @@ def _my_loans(user, today, settings):
         loan.can_renew, loan.renew_refusal = services.can_renew(
             loan,
             user=user,
-            today=today,
             settings=settings,
             waiting=waiting.get(loan.copy.book_id, 0),
         )
