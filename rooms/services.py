@@ -704,7 +704,6 @@ def can_cancel(booking, user, now=None):
     return booking.start - datetime.timedelta(hours=booking.resource.cancel_notice_hours) > now
 
 
-@transaction.atomic
 def held_for(booking):
     """The record a booking for the centre's own use holds the room for (a
     consultation in person, a training session…), found through the one-to-one
@@ -718,6 +717,7 @@ def held_for(booking):
     return None
 
 
+@transaction.atomic
 def booking_cancel_by_staff(*, booking, user, reason="", now=None):
     """The admin's cancellation: a room held for a consultation or a training is
     freed by cancelling that, not its booking (which would leave it without a room)."""
@@ -730,6 +730,7 @@ def booking_cancel_by_staff(*, booking, user, reason="", now=None):
     return booking_cancel(booking=booking, user=user, reason=reason, now=now)
 
 
+@transaction.atomic
 def booking_cancel(*, booking, user, reason="", now=None):
     reason = (reason or "").strip()
     booking = _locked_booking(booking)

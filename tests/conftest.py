@@ -1,13 +1,90 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.db.models.sql import compiler
+from django.db.transaction import TransactionManagementError
 from django.dispatch import receiver
 from django.urls import clear_url_caches
 from django.utils import timezone
 
 from cwop_portal.roles import ADVISORS, CENTRE_STAFF
+from tests import write_paths
 from tests.factories import UserFactory
+
+# --- Production's transactions inside a test transaction ---------------------------------
+# A test inside pytest-django's transaction would let `select_for_update` run where
+# production is in autocommit mode (PostgreSQL then refuses it: a 500). The test's
+# own transaction does not count: a row lock needs one the code opened itself.
+_as_sql = compiler.SQLCompiler.as_sql
+
+
+def _as_sql_in_a_real_transaction(self, *args, **kwargs):
+    if self.query.select_for_update and (
+        self.connection.get_autocommit() or write_paths.in_test_transaction_only(self.connection)
+    ):
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction "
+            "(the test's own transaction does not count)."
+        )
+    return _as_sql(self, *args, **kwargs)
+
+
+compiler.SQLCompiler.as_sql = _as_sql_in_a_real_transaction
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test marked `write_path` must POST to each path it names outside a test
+    transaction (see tests/write_paths.py)."""
+    declared = {name for mark in item.iter_markers("write_path") for name in mark.args}
+    if declared:
+        write_paths.start()
+    result = yield
+    if declared:
+        missing = declared - write_paths.posted_outside_a_test_transaction()
+        if missing:
+            raise AssertionError(
+                "marked write_path but never POSTed outside a test transaction: "
+                + ", ".join(sorted(missing))
+            )
+    return result
+
+
+# The migrations' initial data (pages, vocabularies, topics, groups): a test outside a
+# test transaction empties the tables after itself, so it is put back before each.
+DATA_MIGRATIONS = [
+    ("cwop_portal.migrations.0002_initial_content", "create_content"),
+    ("organizations.migrations.0003_initial_terms", "create_terms"),
+    ("rooms.migrations.0003_initial_equipment_and_hours", "add_initial_data"),
+    ("consultations.migrations.0003_initial_topics", "add_initial_data"),
+    ("library.migrations.0003_subjects_and_settings", "add_initial_data"),
+]
+
+
+@pytest.fixture
+def portal_content(transactional_db):
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+    from cwop_portal.roles import sync_role_groups
+
+    sync_role_groups()
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _initial_data_outside_test_transactions(request):
+    if _is_transactional(request):
+        request.getfixturevalue("portal_content")
 
 
 @receiver(setting_changed)

@@ -24,3 +24,6 @@ STORAGES = {
 # Serve static files from the apps' folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Notes each POST and whether it ran outside a test transaction (tests/write_paths.py).
+MIDDLEWARE = [*MIDDLEWARE, "tests.write_paths.RecorderMiddleware"]  # noqa: F405

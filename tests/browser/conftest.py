@@ -4,26 +4,15 @@ Without a Chromium these tests are skipped with a clear reason, unless
 CWOP_REQUIRE_BROWSER=1 (set by CI), which turns a missing browser into a failure.
 """
 
-import importlib
 import os
 import shutil
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls
 # made by the tests themselves are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-# The migrations' initial data: pages, vocabularies.
-DATA_MIGRATIONS = [
-    ("cwop_portal.migrations.0002_initial_content", "create_content"),
-    ("organizations.migrations.0003_initial_terms", "create_terms"),
-    ("rooms.migrations.0003_initial_equipment_and_hours", "add_initial_data"),
-    ("consultations.migrations.0003_initial_topics", "add_initial_data"),
-    ("library.migrations.0003_subjects_and_settings", "add_initial_data"),
-]
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -61,17 +50,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def portal_content(transactional_db):
-    """The initial data of the migrations (live-server tests empty the tables after
-    each test, so it is put back before each)."""
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
-    from cwop_portal.roles import sync_role_groups
-
-    sync_role_groups()
 
 
 class PageGuard:
