@@ -652,7 +652,7 @@ def render_report(outcome, tools):
     if not outcome.seed_args:
         seed += " (it has no --orgs/--bookings/--books size options yet)"
     redis = (
-        "REDIS_URL set" if os.environ.get("REDIS_URL") else "REDIS_URL unset (local-memory cache)"
+        "REDIS_URL set" if os.environ.get("REDIS_URL") else "REDIS_URL unset (the database cache)"
     )
     lines = [
         "# CWOP portal: load benchmark",

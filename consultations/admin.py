@@ -1,7 +1,8 @@
 """Consultations and trainings in the admin.
 
 Advisors with their weekly rules and exceptions (the rules' own validation —
-end before start, overlapping another rule of the advisor — shown on the rows),
+end before start, overlapping another rule of the advisor — shown on the rows;
+saved through `consultations.availability_services`, the advisor's row locked),
 topics, groups and the one row of settings. Appointments are booked by clients on
 the site, never added here; their status changes only through the actions
 (`consultations.services`): attended, did not come, cancel with a reason; staff
@@ -16,14 +17,13 @@ import datetime
 import io
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,8 +32,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
-from consultations import stats
+from consultations import availability_services, stats
 from consultations.models import (
     Advisor,
     AdvisorGroup,
@@ -49,11 +50,11 @@ from consultations.models import (
     TrainingSession,
 )
 from cwop_portal.admin import SingletonAdmin
+from cwop_portal.admin_helpers import ServiceActionsMixin, ServiceRefusalMixin, ask_reason
 from cwop_portal.images import clean_new_image_upload
 from cwop_portal.roles import ADVISORS
 from cwop_portal.spreadsheets import neutralise_formula
 from cwop_portal.spreadsheets import text_cell as write_text_cell
-from organizations.admin import ServiceActionsMixin
 from rooms.admin import ReportForm
 from rooms.models import Resource
 from rooms.reports import add_months
@@ -115,31 +116,6 @@ class StatsPeriodForm(ReportForm):
             attrs = self.fields[name].widget.attrs
             attrs.pop("placeholder", None)
             attrs.pop("maxlength", None)
-
-
-def cancel_with_reason(model_admin, request, queryset, service, done_message, **texts):
-    """An admin action that first asks for the reason, then calls `service` for
-    each selected object with it (the service e-mails it). `texts`: title, intro
-    and submit (the labels of the confirmation page)."""
-    reason = request.POST.get("reason", "").strip()
-    if request.POST.get("confirm") and reason:
-        model_admin.run_service(request, queryset, service, done_message, reason=reason)
-        return None
-    opts = model_admin.model._meta
-    return render(
-        request,
-        "admin/consultations/cancel_with_reason.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            **texts,
-            "objects": queryset,
-            "opts": opts,
-            "action": request.POST.get("action"),
-            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "reason_missing": bool(request.POST.get("confirm")) and not reason,
-        },
-    )
 
 
 # --- Topics, groups, advisors -------------------------------------------------------
@@ -315,7 +291,11 @@ class AvailabilityExceptionInline(CachedRoomChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Advisor)
-class AdvisorAdmin(admin.ModelAdmin):
+class AdvisorAdmin(ServiceRefusalMixin, admin.ModelAdmin):
+    """The weekly rules and exceptions are saved through
+    `consultations.availability_services.availability_save`, as on the advisor's own
+    pages: with the advisor's row locked, so two saves at once cannot overlap."""
+
     form = AdvisorForm
     list_display = ["name", "group", "user", "is_active", "is_demo"]
     list_filter = ["is_active", "group", "topics", "is_demo"]
@@ -350,6 +330,17 @@ class AdvisorAdmin(admin.ModelAdmin):
             group = Group.objects.filter(name=ADVISORS).first()
             if group:
                 obj.user.groups.add(group)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (AvailabilityRule, AvailabilityException):
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        availability_services.availability_save(
+            advisor=form.instance,
+            user=request.user,
+            save=[*formset.new_objects, *(row for row, _fields in formset.changed_objects)],
+            delete=formset.deleted_objects,
+        )
 
 
 @admin.register(ConsultationSettings)
@@ -643,7 +634,7 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel selected appointments (with a reason)"))
     def cancel(self, request, queryset):
-        return cancel_with_reason(
+        return ask_reason(
             self,
             request,
             queryset.select_related("advisor"),
@@ -652,6 +643,7 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
                 ngettext("%(count)d appointment cancelled.", "%(count)d appointments cancelled.", n)
                 % {"count": n}
             ),
+            template="admin/consultations/cancel_with_reason.html",
             title=_("Cancel appointments"),
             intro=_("The clients will receive the reason for the cancellation by e-mail:"),
             submit=_("Cancel the appointments and send the reason"),
@@ -663,7 +655,7 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
         return [
             path(
                 "statystyki/",
-                self.admin_site.admin_view(self.stats_view),
+                self.admin_site.admin_view(require_safe(self.stats_view)),
                 name="consultations_appointment_stats",
             ),
             *super().get_urls(),
@@ -778,8 +770,22 @@ REGISTRATION_ORDER = [
 ]
 
 
+class TrainingForm(forms.ModelForm):
+    """A training's change form: never fewer seats than people registered (on the
+    field; `training_capacity_change` checks it again with the row locked)."""
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if self.instance.pk is not None and capacity is not None:
+            problem = _training_services().capacity_refusal(self.instance, capacity)
+            if problem:
+                raise forms.ValidationError(problem)
+        return capacity
+
+
 @admin.register(Training)
-class TrainingAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class TrainingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
+    form = TrainingForm
     list_display = [
         "title_pl",
         "first_meeting",
@@ -882,6 +888,34 @@ class TrainingAdmin(ServiceActionsMixin, admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        """A new seat count goes through `training_capacity_change` (the row locked;
+        new seats to the first people waiting, e-mailed). Then only the fields the
+        form changed are written: the status and the reason for a cancellation are
+        the services' to write, and a cancellation made meanwhile stays."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        if "capacity" in form.changed_data:
+            _training, promoted = _training_services().training_capacity_change(
+                training=obj, capacity=obj.capacity, user=request.user
+            )
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d person from the waiting list got a seat.",
+                        "%(count)d people from the waiting list got a seat.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
+        concrete = {field.name for field in obj._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in concrete and name != "capacity"]
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
+        return None
+
     # -- actions --
 
     def call_service(self, service, obj, user, **kwargs):
@@ -903,7 +937,7 @@ class TrainingAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel selected trainings (with a reason)"))
     def cancel(self, request, queryset):
-        return cancel_with_reason(
+        return ask_reason(
             self,
             request,
             queryset,
@@ -912,6 +946,7 @@ class TrainingAdmin(ServiceActionsMixin, admin.ModelAdmin):
                 ngettext("%(count)d training cancelled.", "%(count)d trainings cancelled.", n)
                 % {"count": n}
             ),
+            template="admin/consultations/cancel_with_reason.html",
             title=_("Cancel trainings"),
             intro=_(
                 "Everybody registered (and on the waiting list) will receive the reason "
@@ -926,7 +961,7 @@ class TrainingAdmin(ServiceActionsMixin, admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/uczestnicy/",
-                self.admin_site.admin_view(self.attendees_view),
+                self.admin_site.admin_view(require_safe(self.attendees_view)),
                 name="consultations_training_attendees",
             ),
             *super().get_urls(),

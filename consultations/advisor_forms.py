@@ -7,10 +7,17 @@ forms set the advisor on the instance first, so those errors land on their field
 """
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import AvailabilityException, AvailabilityRule
+from consultations.models import (
+    BUFFER_MINUTES_MAX,
+    SLOT_MINUTES_MAX,
+    SLOT_MINUTES_MIN,
+    AvailabilityException,
+    AvailabilityRule,
+)
 from rooms.models import Resource
 
 NOTES_MAX_LENGTH = 10_000
@@ -45,8 +52,17 @@ class AdvisorOwnedForm(forms.ModelForm):
         room.empty_label = _("— none —")
         for name in ("starts", "ends"):
             self.fields[name].widget = forms.TimeInput(**TIME_WIDGET)
-        for name in ("slot_minutes", "buffer_minutes"):
-            self.fields[name].widget.attrs["inputmode"] = "numeric"
+        # The models' limits, checked here first (a huge number never reaches the
+        # database) and given to the browser.
+        limits = {
+            "slot_minutes": (SLOT_MINUTES_MIN, SLOT_MINUTES_MAX),
+            "buffer_minutes": (0, BUFFER_MINUTES_MAX),
+        }
+        for name, (low, high) in limits.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update({"inputmode": "numeric", "min": low, "max": high})
 
 
 class AvailabilityRuleForm(AdvisorOwnedForm):

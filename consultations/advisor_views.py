@@ -4,7 +4,8 @@ annotated, and their weekly hours and exceptions.
 Only a signed-in user linked to an advisor (`user.advisor`) gets here; everybody
 else gets 404, and an advisor reaches only their own rows (another advisor's rule
 is a 404 too). Staff work on every advisor in the admin instead. Marking and notes
-go through `consultations.services`, which keeps the history.
+go through `consultations.services`, which keeps the history; hours and exceptions
+through `consultations.availability_services` (as in the admin).
 """
 
 import datetime
@@ -25,6 +26,7 @@ from consultations.advisor_forms import (
     AvailabilityRuleForm,
     NotesForm,
 )
+from consultations.availability_services import availability_save
 from consultations.models import Advisor, Appointment, AvailabilityException, AvailabilityRule
 
 UPCOMING_LIMIT = 100
@@ -184,10 +186,25 @@ def advisor_schedule(request):
 # --- Weekly hours ---------------------------------------------------------------------
 
 
+def _save_row(request, advisor, form):
+    """Save the form's rule or exception through the service (the advisor's row
+    locked, checked against their rows as they are then); False, with the errors on
+    the form, when it refused."""
+    try:
+        availability_save(advisor=advisor, user=request.user, save=[form.instance])
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
 def _rule_form_page(request, advisor, rule):
     form = AvailabilityRuleForm(request.POST or None, instance=rule, advisor=advisor)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and _save_row(request, advisor, form):
         messages.success(
             request,
             _("Hours added.") if rule is None else _("Hours saved."),
@@ -221,7 +238,7 @@ def advisor_rule_delete(request, pk):
     advisor = _advisor_or_404(request.user)
     rule = get_object_or_404(AvailabilityRule, pk=pk, advisor=advisor)
     if request.method == "POST":
-        rule.delete()
+        availability_save(advisor=advisor, user=request.user, delete=[rule])
         messages.success(
             request, _("Hours deleted. Appointments already booked in them stay booked.")
         )
@@ -250,8 +267,7 @@ def _rule_label(rule):
 def advisor_exception_create(request):
     advisor = _advisor_or_404(request.user)
     form = AvailabilityExceptionForm(request.POST or None, advisor=advisor)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and _save_row(request, advisor, form):
         messages.success(request, _("Exception added."))
         return redirect(_schedule_url("exceptions"))
     return render(
@@ -265,7 +281,7 @@ def advisor_exception_delete(request, pk):
     advisor = _advisor_or_404(request.user)
     exception = get_object_or_404(AvailabilityException, pk=pk, advisor=advisor)
     if request.method == "POST":
-        exception.delete()
+        availability_save(advisor=advisor, user=request.user, delete=[exception])
         messages.success(request, _("Exception deleted."))
         return redirect(_schedule_url("exceptions"))
     label = f"{exception.date:%Y-%m-%d}, {exception.get_kind_display()}"

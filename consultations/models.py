@@ -21,6 +21,41 @@ from cwop_portal.images import validate_image_upload
 from cwop_portal.models import DownloadableFileMixin, TranslatedFieldsMixin, localized_property
 from cwop_portal.validators import validate_document_file
 
+# The length of a consultation slot and the break after it, in minutes: the same
+# limits for weekly hours and exceptions (validators, forms and the database).
+SLOT_MINUTES_MIN = 10
+SLOT_MINUTES_MAX = 240
+BUFFER_MINUTES_MAX = 120
+
+
+def _slot_minutes_field():
+    return models.PositiveIntegerField(
+        _("slot length (minutes)"),
+        default=45,
+        validators=[MinValueValidator(SLOT_MINUTES_MIN), MaxValueValidator(SLOT_MINUTES_MAX)],
+    )
+
+
+def _buffer_minutes_field():
+    return models.PositiveIntegerField(
+        _("break between slots (minutes)"),
+        default=15,
+        validators=[MaxValueValidator(BUFFER_MINUTES_MAX)],
+    )
+
+
+def _minutes_constraints(prefix):
+    return [
+        models.CheckConstraint(
+            condition=Q(slot_minutes__gte=SLOT_MINUTES_MIN, slot_minutes__lte=SLOT_MINUTES_MAX),
+            name=f"{prefix}_slot_minutes_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(buffer_minutes__lte=BUFFER_MINUTES_MAX),
+            name=f"{prefix}_buffer_minutes_range",
+        ),
+    ]
+
 
 class Topic(TranslatedFieldsMixin, models.Model):
     """What a consultation is about (editable initial data from the centre's page)."""
@@ -144,14 +179,8 @@ class AvailabilityRule(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("to"))
-    slot_minutes = models.PositiveIntegerField(
-        _("slot length (minutes)"),
-        default=45,
-        validators=[MinValueValidator(10), MaxValueValidator(240)],
-    )
-    buffer_minutes = models.PositiveIntegerField(
-        _("break between slots (minutes)"), default=15, validators=[MaxValueValidator(120)]
-    )
+    slot_minutes = _slot_minutes_field()
+    buffer_minutes = _buffer_minutes_field()
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
     room = models.ForeignKey(
         "rooms.Resource",
@@ -181,6 +210,7 @@ class AvailabilityRule(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="consultations_rule_valid_range",
             ),
+            *_minutes_constraints("consultations_rule"),
         ]
 
     def __str__(self):
@@ -239,10 +269,8 @@ class AvailabilityException(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     starts = models.TimeField(_("from"), null=True, blank=True)
     ends = models.TimeField(_("to"), null=True, blank=True)
-    slot_minutes = models.PositiveIntegerField(
-        _("slot length (minutes)"), default=45, validators=[MinValueValidator(10)]
-    )
-    buffer_minutes = models.PositiveIntegerField(_("break between slots (minutes)"), default=15)
+    slot_minutes = _slot_minutes_field()
+    buffer_minutes = _buffer_minutes_field()
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, blank=True)
     room = models.ForeignKey(
         "rooms.Resource",
@@ -268,6 +296,7 @@ class AvailabilityException(models.Model):
                 condition=~Q(kind="extra") | (Q(starts__isnull=False) & ~Q(mode="")),
                 name="consultations_extra_hours_complete",
             ),
+            *_minutes_constraints("consultations_exception"),
         ]
 
     def __str__(self):

@@ -17,10 +17,10 @@ anybody else gets one held for `hold_minutes`, until they follow the link e-mail
 to them. The link (`make_client_token`) also lets the client cancel or move the
 appointment, until its end plus `LINK_MARGIN`.
 
-The room booking of an appointment is released directly (status cancelled, with a
-line in the booking's history), not through `rooms.services.booking_cancel`: that
-one needs a staff user and e-mails the booking's people, and the centre's own
-bookings have nobody to e-mail.
+The room booking of an appointment is released through
+`rooms.services.booking_release` (cancelled, with a line in the booking's history,
+nobody e-mailed), not `booking_cancel`: that one needs a staff user and e-mails the
+booking's people, and the centre's own bookings have nobody to e-mail.
 
 Every change writes an `AppointmentChange`. E-mails go out after the commit, each
 with an ICS file: the client's in the language of the pages they booked on
@@ -52,10 +52,9 @@ from consultations.models import (
     client_language,
 )
 from consultations.slots import free_slots, nearest_free_slots, room_hold
-from cwop_portal.emails import send_email_on_commit, staff_emails
+from cwop_portal.emails import send_email_now, send_email_on_commit, staff_emails
 from organizations.models import Organization
 from rooms import services as room_services
-from rooms.models import Booking, BookingChange
 from rooms.schedule import DAY, local_zone, start_of_day
 
 TOKEN_SALT = "consultations.appointment.client-link"  # noqa: S105  # nosec B105
@@ -63,6 +62,7 @@ TOKEN_SALT = "consultations.appointment.client-link"  # noqa: S105  # nosec B105
 # late click shows what happened instead of an error).
 LINK_MARGIN = datetime.timedelta(days=7)
 QUESTION_MAX_LENGTH = 3000
+EMAIL_MAX_LENGTH = 254  # what an address may have (RFC 5321), and the column holds
 NEAREST_LIMIT = 5
 ACTIVE = (Appointment.Status.HELD, Appointment.Status.CONFIRMED)
 MARKS = (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW)
@@ -171,12 +171,13 @@ def _how(appointment, language=None):
         return str(ics.how(appointment))
 
 
-def _notify_client(name, appointment, *, others=(), **extra):
+def _notify_client(name, appointment, *, others=(), send=send_email_on_commit, **extra):
     """A letter to the client, in the language of the pages they booked on (its
     links lead to those pages), with the calendar file of the appointment (and of
-    `others`: the old time of a moved one)."""
+    `others`: the old time of a moved one). Returns its `Delivery`; `send`:
+    `send_email_now` for a reminder, marked only once it went out."""
     language = appointment.language
-    send_email_on_commit(
+    return send(
         name,
         _context(appointment, language=language, **extra),
         [appointment.client_email],
@@ -229,35 +230,9 @@ def _release_room(appointment, now, user=None, reason=""):
     """Cancel the room booking that held the room for the appointment, if any."""
     if not appointment.room_booking_id:
         return
-    booking = (
-        Booking.objects.select_for_update(of=("self",))
-        .filter(pk=appointment.room_booking_id, status__in=Booking.ACTIVE_STATUSES)
-        .first()
-    )
-    if booking is None:
-        return
     with translation.override(settings.LANGUAGE_CODE):
         note = reason or _("The consultation no longer needs the room.")
-    booking.status = Booking.Status.CANCELLED
-    booking.cancelled_at = now
-    booking.cancelled_by = user if user is not None and user.is_authenticated else None
-    booking.cancellation_reason = note
-    booking.save(
-        update_fields=[
-            "status",
-            "cancelled_at",
-            "cancelled_by",
-            "cancellation_reason",
-            "updated_at",
-        ]
-    )
-    BookingChange.objects.create(
-        booking=booking,
-        user=booking.cancelled_by,
-        action="cancelled",
-        changes={"status": ["confirmed", "cancelled"]},
-        note=note,
-    )
+    room_services.booking_release(booking=appointment.room_booking, user=user, reason=note, now=now)
 
 
 def _expire(appointment, now):
@@ -355,6 +330,8 @@ def _clean_client(errors, *, client_name, client_email, client_phone, question):
     elif len(client_name) > 200:
         errors["client_name"] = [_("The name is too long (at most 200 characters).")]
     try:
+        if len(client_email) > EMAIL_MAX_LENGTH:  # the validator lets up to 320 through
+            raise ValidationError("too long")
         validate_email(client_email)
     except ValidationError:
         errors["client_email"] = [_("Give a valid e-mail address: the confirmation goes there.")]
@@ -514,6 +491,19 @@ def appointment_confirm_email(*, appointment, now=None):
         ),
         code="expired",
     )
+
+
+@transaction.atomic
+def appointment_hold_release(*, appointment, now=None):
+    """The e-mail with the link to confirm a held appointment could not be sent, so
+    the client cannot confirm it: the hold ends at once (expired: the slot and the
+    room are free again for anybody, the client too, to book once the mail works)
+    instead of blocking the time until it lapses."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    if appointment.status == Appointment.Status.HELD:
+        _expire(appointment, now)
+    return appointment
 
 
 def moved_to(appointment):
@@ -703,8 +693,10 @@ def expire_stale_holds(*, now=None):
 
 def send_appointment_reminders(*, now=None):
     """E-mail the day-before reminder of tomorrow's (local) confirmed appointments,
-    once each: an appointment is marked in the same transaction, so a re-run sends
-    nothing."""
+    once each; returns how many were sent. The appointment's row stays locked while
+    its reminder is sent, and is marked only when the mail went out: a failed one
+    is tried again by the next run, and a run that stops between the mail and the
+    commit sends it once more (a duplicate rather than a lost reminder)."""
     now = now or timezone.now()
     tomorrow = timezone.localtime(now, local_zone()).date() + DAY
     window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
@@ -726,8 +718,12 @@ def send_appointment_reminders(*, now=None):
             )
             if appointment is None:
                 continue
+            delivery = _notify_client(
+                "appointment_reminder", appointment, send=send_email_now, settings_row=settings_row
+            )
+            if delivery.failed:
+                continue
             appointment.reminder_sent_at = now
             appointment.save(update_fields=["reminder_sent_at", "updated_at"])
-            _notify_client("appointment_reminder", appointment, settings_row=settings_row)
-            sent += 1
+            sent += delivery.sent
     return sent

@@ -43,6 +43,7 @@ from consultations.models import (
     ConsultationSettings,
     Mode,
 )
+from cwop_portal import params
 from rooms.models import Booking, Closure, OpeningHours
 from rooms.schedule import DAY, Schedule, _polish_holidays, at, local_zone, start_of_day
 
@@ -121,18 +122,9 @@ def _day_label(day, language):
 
 
 def parse_start(value):
-    """An aware datetime from a `?start=` value (local time if no offset), or None."""
-    try:
-        moment = datetime.datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    # Years at the calendar's ends overflow when converted to UTC (for the
-    # database, or another zone): a tampered value, not a slot.
-    if not datetime.MINYEAR < moment.year < datetime.MAXYEAR:
-        return None
-    if timezone.is_naive(moment):
-        return at(moment.date(), moment.time().replace(tzinfo=None))
-    return moment.astimezone(local_zone())
+    """An aware datetime from a `?start=` value (local time if no offset), or None
+    (also for years no page shows: a tampered value, not a slot)."""
+    return params.parse_local_datetime(value, local_zone())
 
 
 def booking_window(settings_row, now):

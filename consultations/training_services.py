@@ -4,15 +4,18 @@ call these.
 Seats are never oversold: every write that gives or frees a seat first locks the
 training's row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE
 transaction already serialises writers), then counts the registered people and
-gives a seat or a place on the waiting list. Freeing a seat promotes the first
-person waiting (by `created_at`) in the same transaction. Locks are always taken
-in the same order: the training, then its registrations, then room bookings.
+gives a seat or a place on the waiting list. Freeing a seat (or adding seats in
+the admin) promotes the first people waiting (by `created_at`) in the same
+transaction. Locks are always taken in the same order: the training, then its
+registrations, then room bookings.
 
 Publishing reserves the room of each session through `rooms.services` (the
-centre's own use), all or nothing. E-mails go out after the commit, each with a
-calendar (ICS) file of the sessions, in the language of the pages the person was
-registered on (`Registration.language`); how to join an online training is only in
-e-mails to people with a seat.
+centre's own use), all or nothing; cancelling a training (or moving a session)
+releases them with `rooms.services.booking_release` (a line in the booking's
+history, no e-mail: the people registered hear from this module). E-mails go out
+after the commit, each with a calendar (ICS) file of the sessions, in the language
+of the pages the person was registered on (`Registration.language`); how to join
+an online training is only in e-mails to people with a seat.
 
 Rules break as `ValidationError`: `{field: [messages]}` where a field of the
 registration form is at fault (name, email, organization, reason), plain
@@ -33,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from consultations import training_ics
 from consultations.models import Registration, Training, TrainingSession, client_language
-from cwop_portal.emails import send_email_on_commit
+from cwop_portal.emails import send_email_now, send_email_on_commit
 from organizations.models import Membership, Organization
 from rooms import services as room_services
 from rooms.models import Booking
@@ -178,12 +181,16 @@ def _context(training, sessions, registration, **extra):
     }
 
 
-def _send_status_email(training, registration, name, sessions=None, **extra):
+def _send_status_email(
+    training, registration, name, sessions=None, *, send=send_email_on_commit, **extra
+):
     """The letter about a registration's new status, with the calendar file, in the
-    language of the pages of the registration (its links lead to those pages)."""
+    language of the pages of the registration (its links lead to those pages).
+    Returns its `Delivery`; `send`: `send_email_now` for a reminder, marked only
+    once it went out."""
     sessions = sessions if sessions is not None else _sessions(training)
     cancelled = registration.status == Registration.Status.CANCELLED
-    send_email_on_commit(
+    return send(
         name,
         _context(training, sessions, registration, **extra),
         [registration.email],
@@ -286,7 +293,13 @@ def _reserve_room(session, training, user):
         and current.end == session.end
     ):
         return current
-    booking = room_services.booking_create(
+    if current is not None and current.is_active and current.end > timezone.now():
+        # Freed first, so that the session may move within its own old time; if the
+        # new time cannot be booked, the caller's transaction undoes this too.
+        room_services.booking_release(
+            booking=current, user=user, reason=_("The training session has moved.")
+        )
+    return room_services.booking_create(
         resource=session.room,
         organization=None,
         user=user,
@@ -297,11 +310,6 @@ def _reserve_room(session, training, user):
         by_staff=True,
         notify=False,
     )
-    if current is not None and current.is_active and current.end > timezone.now():
-        room_services.booking_cancel(
-            booking=current, user=user, reason=_("The training session has moved.")
-        )
-    return booking
 
 
 @transaction.atomic
@@ -379,10 +387,13 @@ def training_cancel(*, training, user, reason):
     ):
         booking = session.room_booking
         if booking.is_active and booking.end > now:
-            room_services.booking_cancel(
+            # The centre's own booking: released (history, no e-mail); the people
+            # registered hear from this service below.
+            room_services.booking_release(
                 booking=booking,
                 user=user,
                 reason=_("Training cancelled: %(reason)s") % {"reason": reason},
+                now=now,
             )
     registrations = list(
         Registration.objects.select_for_update(of=("self",))
@@ -399,6 +410,45 @@ def training_cancel(*, training, user, reason):
                 training, registration, "training_cancelled", sessions, reason=reason
             )
     return training
+
+
+def capacity_refusal(training, capacity):
+    """Why a saved training cannot have `capacity` seats (a message), or None: never
+    fewer seats than people registered (nobody loses a seat given to them)."""
+    if capacity is None or capacity < 1:
+        return _("A training has at least one seat.")
+    if training.pk is None:
+        return None
+    taken = seats_taken(training)
+    if capacity < taken:
+        return _(
+            "Seats taken: %(count)s. The training cannot have fewer seats than people registered."
+        ) % {"count": taken}
+    return None
+
+
+@transaction.atomic
+def training_capacity_change(*, training, capacity, user=None, now=None):
+    """Give a training `capacity` seats (the admin). Fewer seats than the people
+    registered are refused (ValidationError on "capacity"). New seats of a
+    published training that has not started go at once to the first people
+    waiting (by `created_at`), each e-mailed as when a seat is freed. Returns
+    (the training, the registrations promoted)."""
+    now = now or timezone.now()
+    training = _lock_training(training)
+    problem = capacity_refusal(training, capacity)
+    if problem:
+        raise ValidationError({"capacity": [problem]})
+    if capacity == training.capacity:
+        return training, []
+    training.capacity = capacity
+    training.save(update_fields=["capacity", "updated_at"])
+    promoted = []
+    if training.status == Training.Status.PUBLISHED:
+        starts = first_start(training)
+        if starts is None or now < starts:
+            promoted = _fill_seats(training, now)
+    return training, promoted
 
 
 # --- Registrations -----------------------------------------------------------------------
@@ -621,8 +671,11 @@ def registration_mark_attendance(*, registration, attended, user):
 
 def send_training_reminders(*, now=None):
     """E-mail registered people the day before a training's first session
-    (tomorrow on the centre's clock), once each: a registration is marked in the
-    same transaction, so a re-run sends nothing. Returns how many were sent."""
+    (tomorrow on the centre's clock), once each; returns how many were sent. The
+    registration's row stays locked while its reminder is sent, and is marked only
+    when the mail went out: a failed one is tried again by the next run, and a run
+    that stops between the mail and the commit sends it once more (a duplicate
+    rather than a lost reminder)."""
     now = now or timezone.now()
     tomorrow = _local(now).date() + DAY
     window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
@@ -654,10 +707,14 @@ def send_training_reminders(*, now=None):
                 )
                 if registration is None:
                     continue
+                delivery = _send_status_email(
+                    training, registration, "registration_reminder", sessions, send=send_email_now
+                )
+                if delivery.failed:
+                    continue
                 registration.reminder_sent_at = now
                 registration.save(update_fields=["reminder_sent_at"])
-                _send_status_email(training, registration, "registration_reminder", sessions)
-                sent += 1
+                sent += delivery.sent
     return sent
 
 

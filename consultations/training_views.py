@@ -33,6 +33,7 @@ from consultations.training_forms import (
     MemberRegistrationForm,
     ResidentRegistrationForm,
 )
+from cwop_portal.emails import failed_recipients, mail_failed
 from cwop_portal.views import download_response
 from rooms.services import bookable_organizations
 
@@ -201,6 +202,14 @@ def _register_people(request, training, form):
         parts.append(_("Registered: %(names)s.") % {"names": ", ".join(registered)})
     if waiting:
         parts.append(_("On the waiting list: %(names)s.") % {"names": ", ".join(waiting)})
+    unsent = failed_recipients("registration_registered", "registration_waiting")
+    if mail_failed("registration_registered", "registration_waiting"):
+        parts.append(
+            _("The e-mail to %(emails)s could not be sent just now: please pass the details on.")
+            % {"emails": ", ".join(unsent)}
+        )
+        messages.warning(request, " ".join(parts))
+        return True
     parts.append(
         _("Each person gets an e-mail with the details and a link to cancel the registration.")
     )
@@ -228,6 +237,19 @@ def _register_resident(request, training, form):
         form.add_service_error(error)
         return False
     if registration.status == Registration.Status.UNCONFIRMED:
+        if mail_failed("registration_confirm"):
+            # The registration counts only once confirmed by the link: sending the
+            # form again sends a new one.
+            form.add_error(
+                None,
+                _(
+                    "We could not send the confirmation link to %(email)s just now, so you "
+                    "are not registered yet and no seat is held for you. Please send the "
+                    "form again in a few minutes: we will send a new link."
+                )
+                % {"email": registration.email},
+            )
+            return False
         messages.success(request, _check_your_mailbox(registration.email))
     else:
         messages.success(request, _status_message(registration))
@@ -236,12 +258,20 @@ def _register_resident(request, training, form):
 
 def _status_message(registration):
     if registration.status == Registration.Status.REGISTERED:
+        if mail_failed("registration_registered"):
+            return _(
+                "You are registered. We could not e-mail you the details and the calendar "
+                "file just now."
+            )
         return _("You are registered. We have e-mailed you the details and a calendar file.")
     position = services.waiting_list_position(registration)
-    return _(
+    message = _(
         "All seats are taken, so you are on the waiting list (place %(position)s). "
         "If a seat frees up, it is yours and we will e-mail you."
     ) % {"position": position}
+    if mail_failed("registration_waiting"):
+        message += " " + _("We could not e-mail you a confirmation just now.")
+    return message
 
 
 def _invalid_link(request):

@@ -33,6 +33,7 @@ from consultations.slots import (
     parse_start,
     slots_ahead,
 )
+from cwop_portal.emails import mail_failed
 from rooms import services as room_services
 from rooms.schedule import local_zone
 
@@ -256,13 +257,31 @@ def appointment_book(request, slug):
                 form.add_service_error(error)
                 context["nearest"] = getattr(error, "nearest", None)
             else:
-                if appointment.status == Appointment.Status.HELD:
+                if appointment.status != Appointment.Status.HELD:
+                    if mail_failed("appointment_confirmed"):
+                        messages.warning(
+                            request, _details_not_emailed(_("The consultation is booked."))
+                        )
+                    else:
+                        messages.success(
+                            request,
+                            _("The consultation is booked. We have e-mailed you the details."),
+                        )
+                    return redirect(_manage_url(appointment))
+                if not mail_failed("appointment_hold"):
                     return _held_page(request, advisor, appointment)
-                messages.success(
-                    request,
-                    _("The consultation is booked. We have e-mailed you the details."),
+                # Without the e-mail the client cannot confirm: the time is freed
+                # at once, and they may try again with what they wrote.
+                services.appointment_hold_release(appointment=appointment)
+                form.add_error(
+                    None,
+                    _(
+                        "We could not send the e-mail with the confirmation link just now, so "
+                        "the consultation has not been booked and the time is free again. "
+                        "Please try again in a few minutes (what you wrote is still in the "
+                        "form below) or phone the centre."
+                    ),
                 )
-                return redirect(_manage_url(appointment))
         else:
             context["rate_limited"] = True
             status = 429
@@ -273,6 +292,19 @@ def appointment_book(request, slug):
         requested=start,
     )
     return render(request, "consultations/appointment_form.html", context, status=status)
+
+
+def _details_not_emailed(done):
+    """`done` ("The consultation is booked.") and that its e-mail failed."""
+    return " ".join(
+        [
+            done,
+            _(
+                "We could not e-mail you the details just now: they are on this page. Keep "
+                "its address (e.g. as a bookmark) to cancel or move the appointment."
+            ),
+        ]
+    )
 
 
 def _held_page(request, advisor, appointment=None):
@@ -315,10 +347,19 @@ def appointment_confirm(request, token):
             error = " ".join(exc.messages)
             appointment.refresh_from_db()
         else:
-            messages.success(
-                request,
-                _("Thank you: the consultation is confirmed. We have e-mailed you the details."),
-            )
+            if mail_failed("appointment_confirmed"):
+                messages.warning(
+                    request,
+                    _details_not_emailed(_("Thank you: the consultation is confirmed.")),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: the consultation is confirmed. We have e-mailed you the "
+                        "details."
+                    ),
+                )
             return redirect(_manage_url(appointment))
     now = timezone.now()
     state = appointment.status
@@ -392,7 +433,12 @@ def _manage_action(request, appointment, token):
     if action == "cancel":
         form = CancelForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("The reason is too long (at most 1000 characters)."))
+            # The field's own words: too long, a NUL byte, …
+            messages.error(
+                request,
+                _("The reason could not be accepted: %(errors)s")
+                % {"errors": " ".join(form.errors["reason"])},
+            )
             return redirect(here)
         try:
             services.appointment_cancel(
@@ -401,9 +447,18 @@ def _manage_action(request, appointment, token):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [])))
         else:
-            messages.success(
-                request, _("The consultation is cancelled. We have e-mailed the confirmation.")
-            )
+            if mail_failed("appointment_cancelled"):
+                messages.warning(
+                    request,
+                    _(
+                        "The consultation is cancelled. We could not e-mail the confirmation "
+                        "just now."
+                    ),
+                )
+            else:
+                messages.success(
+                    request, _("The consultation is cancelled. We have e-mailed the confirmation.")
+                )
         return redirect(here)
     if action == "reschedule":
         new_start = parse_start(request.POST.get("start"))
@@ -415,10 +470,15 @@ def _manage_action(request, appointment, token):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(here)
-        messages.success(
-            request,
-            _("The consultation is moved to the new time. We have e-mailed you the details."),
-        )
+        if mail_failed("appointment_confirmed"):
+            messages.warning(
+                request, _details_not_emailed(_("The consultation is moved to the new time."))
+            )
+        else:
+            messages.success(
+                request,
+                _("The consultation is moved to the new time. We have e-mailed you the details."),
+            )
         return redirect(_manage_url(new))
     messages.error(request, _("Choose what to do."))
     return redirect(here)

@@ -1,14 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import models
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cwop_portal import services
 from cwop_portal.models import AccessibilityStatement, Document, Page, SiteSettings, User
+from cwop_portal.roles import ROLE_LABELS
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts are deleted only through `cwop_portal.services.user_delete` (and
+    `users_delete` for "Delete selected"), as on the site: the same blockers (books
+    on loan, the only administrator of an organisation…) and the same erasing of
+    personal data. A blocked deletion is an error message and deletes nothing; a
+    bulk delete deletes none of the selected accounts while any of them is blocked."""
+
+    actions = ["delete_selected"]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "is_demo"]
     list_filter = ["is_staff", "is_superuser", "is_active", "is_demo", "groups"]
@@ -32,6 +49,57 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def _refused(self, request, user, reasons):
+        for reason in reasons:
+            self.message_user(
+                request,
+                gettext("The account %(account)s cannot be deleted: %(reason)s")
+                % {"account": user.email, "reason": reason},
+                messages.ERROR,
+            )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user is not None and self.has_delete_permission(request, user):
+            blockers = services.user_deletion_blockers(user=user)
+            if blockers:
+                self._refused(request, user, [blocker.message for blocker in blockers])
+                return HttpResponseRedirect(
+                    reverse("admin:cwop_portal_user_change", args=[user.pk])
+                )
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:  # blocked meanwhile: Django's view is atomic
+            self._refused(request, user, error.messages)
+            return HttpResponseRedirect(reverse("admin:cwop_portal_user_change", args=[user.pk]))
+
+    def delete_model(self, request, obj):
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        services.users_delete(users=list(queryset))
+
+    @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        """Django's "Delete selected" (its confirmation page), refused with the
+        reasons while any selected account is blocked."""
+        blocked = False
+        for user in queryset.order_by("email"):
+            blockers = services.user_deletion_blockers(user=user)
+            if blockers:
+                blocked = True
+                self._refused(request, user, [blocker.message for blocker in blockers])
+        if blocked:
+            return None
+        try:
+            # All or nothing, with the log entries Django writes before deleting.
+            with transaction.atomic(using=router.db_for_write(User)):
+                return django_delete_selected(self, request, queryset)
+        except ValidationError as error:  # blocked meanwhile
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return None
 
 
 @admin.register(Page)
@@ -144,3 +212,28 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description=_("size"), ordering="file_size")
     def size(self, obj):
         return filesizeformat(obj.file_size)
+
+
+class PortalGroupAdmin(GroupAdmin):
+    """The staff roles' groups (cwop_portal.roles) hold everybody's permissions: they
+    are not deleted (a deleted one would lock its people out until the next
+    migrate); other groups may go."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in ROLE_LABELS:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        roles = [
+            gettext("The group “%(group)s” is a staff role and cannot be deleted.")
+            % {"group": ROLE_LABELS[group.name]}
+            for group in objs
+            if group.name in ROLE_LABELS
+        ]
+        return to_delete, model_count, perms_needed, [*protected, *roles]
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, PortalGroupAdmin)

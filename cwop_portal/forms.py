@@ -44,10 +44,3 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
-
-    def clean(self):
-        from cwop_portal.personal_data import deletion_blockers
-
-        for reason in deletion_blockers(self.user):
-            self.add_error(None, reason)
-        return super().clean()

@@ -1,12 +1,21 @@
-"""Safe handling of uploaded images: logos, room and advisor photos, news images.
+"""Safe handling of uploaded images: logos, room and advisor photos, news images,
+book covers.
 
 `clean_image_upload` checks an upload and re-encodes it without metadata;
 `validate_image_upload` runs the same checks as a model-field validator. Both raise
 `ValidationError` with one of the codes `file_too_large`, `invalid_image`,
-`image_too_large_pixels` or `polyglot`.
+`image_too_large_pixels`, `image_too_many_scans` or `polyglot`.
+
+The cost of an upload is bounded before any pixel is decoded: the checks read the
+image's header (its size) and walk its segments or chunks, and refuse an image over
+the pixel budget there. Decoding happens only in `clean_image_upload`, for an image
+that passed them. Pillow's own guard (`Image.MAX_IMAGE_PIXELS`, left at its default
+of about 89 million pixels, turned into a refusal by `_pillow_errors`) stays as the
+outer limit for every other place that opens an image.
 """
 
 import io
+import math
 import re
 import warnings
 import zipfile
@@ -16,14 +25,21 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps
 
 from cwop_portal.text import slugify_pl
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+# Pages show an image at most MAX_SIDE pixels wide; 4000 × 4000 leaves room for any
+# phone photo (12 MP) and bounds decoding to ~64 MB (RGBA) and well under a second.
+MAX_PIXELS = 4000 * 4000
 MAX_SIDE = 1600
+# A progressive JPEG is decoded once per scan (encoders write ~10): thousands of
+# tiny scans in a small file would keep a worker busy for minutes.
+MAX_JPEG_SCANS = 100
 
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 
@@ -50,18 +66,46 @@ def _invalid_image():
     )
 
 
+def _too_many_pixels(max_pixels, width=None, height=None):
+    values = {
+        "limit": number_format(max_pixels, force_grouping=True),
+        "side": math.isqrt(max_pixels),
+        "width": width,
+        "height": height,
+    }
+    if width is None:  # Pillow refused it before telling its size
+        message = ngettext(
+            "The image has too many pixels. The limit is %(limit)s pixel, "
+            "e.g. %(side)s × %(side)s.",
+            "The image has too many pixels. The limit is %(limit)s pixels, "
+            "e.g. %(side)s × %(side)s.",
+            max_pixels,
+        )
+    else:
+        message = ngettext(
+            "The image has too many pixels (%(width)s × %(height)s). The limit is "
+            "%(limit)s pixel, e.g. %(side)s × %(side)s.",
+            "The image has too many pixels (%(width)s × %(height)s). The limit is "
+            "%(limit)s pixels, e.g. %(side)s × %(side)s.",
+            max_pixels,
+        )
+    return ValidationError(message % values, code="image_too_large_pixels")
+
+
 @contextmanager
-def _pillow_errors():
+def _pillow_errors(max_pixels=MAX_PIXELS):
     """Turn Pillow's failures on untrusted input, bomb warnings included, into
     ValidationErrors."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             yield
+        except ValidationError:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ValidationError(
-                _("The image has too many pixels."), code="image_too_large_pixels"
-            ) from None
+            # Pillow's limit is the one that applied.
+            limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
+            raise _too_many_pixels(limit) from None
         except Exception:
             raise _invalid_image() from None
 
@@ -165,16 +209,28 @@ def _check(uploaded, *, max_bytes, max_pixels):
             code="file_too_large",
         )
     data = _read(uploaded)
-    with _pillow_errors(), Image.open(io.BytesIO(data), formats=FORMATS) as probe:
+    # Image.open reads the header only; verify() checks the structure (a PNG's
+    # checksums) without decoding pixels. Nothing here calls load().
+    with (
+        _pillow_errors(max_pixels),
+        Image.open(io.BytesIO(data), formats=FORMATS) as probe,
+    ):
         # Pillow calls a JPEG that carries extra images (MPF) "MPO".
         image_format = "JPEG" if probe.format == "MPO" else probe.format
         width, height = probe.size
+        if width * height > max_pixels:
+            raise _too_many_pixels(max_pixels, width, height)
         probe.verify()
-    if width * height > max_pixels:
+    if image_format == "JPEG" and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
+        # Every scan starts with an SOS marker, which scan data cannot contain (counted
+        # in the whole file, metadata included: at most a few more).
         raise ValidationError(
-            _("The image has too many pixels (%(width)s × %(height)s).")
-            % {"width": width, "height": height},
-            code="image_too_large_pixels",
+            _(
+                "The JPEG image is stored in too many scans (%(count)s; the limit is "
+                "%(limit)s). Save it again as a standard JPEG and upload it again."
+            )
+            % {"count": scans, "limit": MAX_JPEG_SCANS},
+            code="image_too_many_scans",
         )
     trailing = _trailing_data(data, image_format)
     if trailing is None:
@@ -208,16 +264,19 @@ def clean_image_upload(
     its longer side at most max_side, a GIF as a still PNG. The file is named after
     the upload, or after field_label when the upload's name has no usable letters."""
     data, image_format = _check(uploaded, max_bytes=max_bytes, max_pixels=max_pixels)
-    with _pillow_errors(), Image.open(io.BytesIO(data), formats=FORMATS) as image:
-        image.draft(None, (max_side, max_side))  # a big JPEG is decoded at 1/2, 1/4 or 1/8
-        upright = ImageOps.exif_transpose(image)  # decodes the first frame only
     output_format, extension, options = OUTPUTS[image_format]
-    keeps_alpha = output_format != "JPEG" and upright.has_transparency_data
-    mode = "RGBA" if keeps_alpha else "RGB"
-    upright = upright.convert(mode)
-    upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    clean = Image.new(mode, upright.size)  # a new image carries no EXIF, ICC or comment
-    clean.paste(upright)
+    # One full-size copy at a time: turned in place, converted only when needed,
+    # then reduced in place (thumbnail) before the small clean copy is made.
+    with _pillow_errors(max_pixels), Image.open(io.BytesIO(data), formats=FORMATS) as image:
+        image.draft(None, (max_side, max_side))  # a big JPEG is decoded at 1/2, 1/4 or 1/8
+        image.load()  # the first frame only
+        ImageOps.exif_transpose(image, in_place=True)
+        keeps_alpha = output_format != "JPEG" and image.has_transparency_data
+        mode = "RGBA" if keeps_alpha else "RGB"
+        upright = image if image.mode == mode else image.convert(mode)
+        upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        clean = Image.new(mode, upright.size)  # a new image carries no EXIF, ICC or comment
+        clean.paste(upright)
     buffer = io.BytesIO()
     clean.save(buffer, output_format, **options)
     stem = _slug(Path(uploaded.name or "").stem) or _slug(field_label or "") or "obraz"

@@ -317,13 +317,44 @@ wiadomości,
 
 ## Okres przechowywania danych
 
-- Dane konta przechowujemy do czasu jego usunięcia przez Ciebie albo do usunięcia konta \
-po okresie nieaktywności.
-- Wiadomości przekazywane organizacjom przechowujemy w portalu tylko przez ograniczony \
-okres, po którym są trwale usuwane.
-- Dokumentację rezerwacji, wypożyczeń i konsultacji przechowujemy przez okres wynikający \
-z przepisów o archiwizacji dokumentów, w tym ustawy z dnia 14 lipca 1983 r. o narodowym \
-zasobie archiwalnym i archiwach.
+- Dane konta przechowujemy do czasu jego usunięcia. Konto możesz w każdej chwili usunąć \
+samodzielnie w sekcji „Moje konto” albo poprosić o to Centrum.
+- Wiadomości przekazywane organizacjom przez formularz kontaktowy przechowujemy w portalu \
+przez 90 dni od wysłania, a potem trwale je usuwamy. Kopia, którą organizacja otrzymała \
+e-mailem, jest u niej – to organizacja decyduje, jak długo ją przechowuje.
+- Ewidencję korespondencji odbieranej w Centrum w imieniu organizacji (nadawca, data, \
+imię i nazwisko osoby, która odebrała przesyłkę) przechowujemy przez 365 dni.
+- Dokumentację rezerwacji, wypożyczeń, konsultacji i szkoleń przechowujemy przez okres \
+wynikający z przepisów o archiwizacji dokumentów, w tym ustawy z dnia 14 lipca 1983 r. \
+o narodowym zasobie archiwalnym i archiwach.
+
+## Co dzieje się z danymi po usunięciu konta
+
+Konta nie można usunąć, dopóki masz wypożyczone książki, jesteś jedynym administratorem \
+organizacji widocznej w katalogu (lub czekającej na zatwierdzenie) albo masz konsultację, \
+której nie można już odwołać przez internet – portal wskaże, co trzeba najpierw zrobić.
+
+Razem z kontem usuwamy: Twoje imię i nazwisko, adresy e-mail i hasło, członkostwo \
+w organizacjach, rezerwacje książek oraz wiadomości wysłane przez portal do organizacji \
+z adresów przypisanych do konta. Nadchodzące konsultacje i zapisy na szkolenia zostają \
+odwołane (doradca lub Centrum dostają o tym informację).
+
+Bez Twojego imienia i nazwiska, adresu e-mail i numeru telefonu, przez okres wynikający \
+z przepisów o archiwizacji dokumentów, zostają:
+
+- rezerwacje sal, stanowiska pracy i miejsca na tablicach dokonane przez Ciebie w imieniu \
+organizacji – jako rezerwacje tej organizacji,
+- aktualności napisane przez Ciebie dla organizacji – jako aktualności tej organizacji,
+- wypożyczenia książek (tytuł, egzemplarz, daty wypożyczenia i zwrotu),
+- konsultacje: doradca, temat, termin, forma i to, czy się odbyły – bez Twojego pytania \
+i notatek doradcy,
+- zapisy na szkolenia: szkolenie, status zapisu i obecność,
+- historia zmian organizacji, rezerwacji i konsultacji – bez wskazania, że zmiany dokonało \
+Twoje konto.
+
+Treści wpisane w rezerwacjach i aktualnościach organizacji (np. cel rezerwacji) zostają \
+bez zmian jako część dokumentacji organizacji. Ewidencja korespondencji jest usuwana \
+po 365 dniach, jak opisano wyżej.
 
 ## Twoje prawa
 
@@ -429,13 +460,45 @@ the message you send,
 
 ## Retention period
 
-- Account data are kept until you delete your account or until the account is deleted \
-after a period of inactivity.
-- Messages relayed to organisations are kept on the portal only for a limited period, \
-after which they are permanently deleted.
-- Records of bookings, loans and consultations are kept for the period required by the \
-rules on archiving documents, including the Act of 14 July 1983 on the national archival \
-resource and archives.
+- Account data are kept until the account is deleted. You can delete your account \
+yourself at any time in the “My account” section, or ask the centre to do it.
+- Messages relayed to organisations through the contact form are kept on the portal for \
+90 days after they are sent and then permanently deleted. The copy the organisation \
+received by e-mail is with the organisation, which decides how long to keep it.
+- The register of post received by the centre on behalf of organisations (the sender, the \
+date, the name of the person who collected the item) is kept for 365 days.
+- Records of bookings, loans, consultations and trainings are kept for the period \
+required by the rules on archiving documents, including the Act of 14 July 1983 on the \
+national archival resource and archives.
+
+## What happens to your data when you delete your account
+
+The account cannot be deleted while you have library books on loan, while you are the \
+only administrator of an organisation listed in the directory (or waiting for approval), \
+or while you have a consultation that can no longer be cancelled online – the portal \
+tells you what to do first.
+
+Deleted with the account: your name, e-mail addresses and password, your memberships of \
+organisations, your library reservations, and the messages you sent to organisations \
+through the portal from the addresses of your account. Your upcoming consultations and \
+training registrations are cancelled (the advisor or the centre is told).
+
+Kept without your name, e-mail address and phone number, for the period required by the \
+rules on archiving documents:
+
+- the bookings of rooms, the workstation and notice-board space you made on behalf of an \
+organisation – as that organisation's bookings,
+- the news you wrote for an organisation – as that organisation's news,
+- library loans (title, copy, dates lent and returned),
+- consultations: the advisor, topic, time, form and whether it took place – without your \
+question and the advisor's notes,
+- training registrations: the training, the status of the registration and attendance,
+- the history of changes to organisations, bookings and consultations – without showing \
+that your account made them.
+
+What was written in an organisation's bookings and news (for example the purpose of a \
+booking) stays unchanged as part of the organisation's records. The register of post is \
+deleted after 365 days, as described above.
 
 ## Your rights
 

@@ -176,7 +176,7 @@ class SiteSettings(TranslatedFieldsMixin, models.Model):
         return str(_("Contact details of the centre"))
 
     CACHE_KEY = "cwop:site-settings"
-    CACHE_SECONDS = 300  # other app processes see a change within this time
+    CACHE_SECONDS = 300  # saving clears it in the shared cache: every process sees a change
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: tells the person when an e-mail of the request failed.
+    "cwop_portal.emails.MailReportMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -128,6 +130,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "cwop_portal.User"
 
 # --- Cache ----------------------------------------------------------------
+# Rate limits are counted in the default cache, so every app process must share it
+# (a system check refuses a per-process cache when DEBUG is off): Redis when
+# REDIS_URL is set, else a table of the database (created by migration
+# cwop_portal/0004, the same table `createcachetable` would make).
+CACHE_TABLE = "cwop_cache"
 if env("REDIS_URL"):
     CACHES = {
         "default": {
@@ -137,7 +144,13 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "KEY_PREFIX": "cwop",
+        }
+    }
 
 # --- Authentication (django-allauth, account part only) ----------------------
 AUTHENTICATION_BACKENDS = [
@@ -211,16 +224,21 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Folders of MEDIA_ROOT the public may load directly (the proxy serves them in
-# production); everything else there, e.g. documents/, goes through the portal.
+# Folders of MEDIA_ROOT the public may load directly: uploaded images, re-encoded
+# (the proxy serves them in production, the portal itself with DEBUG). Everything
+# else there, e.g. documents/, goes through the portal's views. The one list of them:
+# cwop_portal/urls.py serves these, the README's proxy setup names them, and
+# tests/cwop_portal/test_media.py fails on an upload folder missing from here.
 PUBLIC_MEDIA_PREFIXES = [
     "organizations/logos/",
     "news/images/",
     "rooms/photos/",
+    "consultations/advisors/",
     "library/covers/",
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT; a file written in a transaction that rolls back is deleted again.
+    "default": {"BACKEND": "cwop_portal.files.TransactionalFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

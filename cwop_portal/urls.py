@@ -1,8 +1,10 @@
 import os
+import re
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -46,18 +48,26 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-# Uploaded public images (logos) in local development; in production the reverse
-# proxy serves these folders of MEDIA_ROOT (README). Documents are never served
-# from there: they go through `document_download`, which hides unpublished ones.
-if settings.DEBUG:
-    for prefix in settings.PUBLIC_MEDIA_PREFIXES:
-        urlpatterns += [
-            re_path(
-                rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>{prefix}.*)$",
-                serve,
-                {"document_root": settings.MEDIA_ROOT},
-            )
-        ]
+
+def _public_media(request, path):
+    """An uploaded public image (a logo, a photo, a cover: re-encoded) in local
+    development. In production the reverse proxy serves these folders of MEDIA_ROOT
+    (README) and this answers 404, as for any other file there: documents,
+    attachments and materials go through their own views, which hide unpublished
+    ones."""
+    if not settings.DEBUG:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+# One pattern per folder of settings.PUBLIC_MEDIA_PREFIXES, the one list of them.
+urlpatterns += [
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>{re.escape(prefix)}.*)$",
+        _public_media,
+    )
+    for prefix in settings.PUBLIC_MEDIA_PREFIXES
+]
 
 # The load benchmark's floor (bench/run.py): exists only when the benchmark asks for it.
 if os.environ.get("CWOP_BENCH_FLOOR") == "1":

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.i18n import set_language as django_set_language
 
-from cwop_portal import services
+from cwop_portal import params, services
 from cwop_portal.forms import AccountDeleteForm, ProfileForm
 from cwop_portal.models import AccessibilityStatement, Document, Page
 from cwop_portal.personal_data import export_user_data
@@ -23,20 +23,24 @@ def _page_or_404(key):
     return get_object_or_404(Page, key=key)
 
 
+@require_safe
 def home(request):
     return render(
         request, "cwop_portal/home.html", {"page": Page.objects.filter(key=Page.Key.HOME).first()}
     )
 
 
+@require_safe
 def about(request):
     return render(request, "cwop_portal/page_detail.html", {"page": _page_or_404(Page.Key.ABOUT)})
 
 
+@require_safe
 def privacy(request):
     return render(request, "cwop_portal/page_detail.html", {"page": _page_or_404(Page.Key.PRIVACY)})
 
 
+@require_safe
 def accessibility_statement(request):
     statement = AccessibilityStatement.load()
     return render(
@@ -46,6 +50,7 @@ def accessibility_statement(request):
     )
 
 
+@require_safe
 def document_list(request):
     documents = Document.objects.filter(is_published=True)
     return render(request, "cwop_portal/document_list.html", {"documents": documents})
@@ -70,6 +75,7 @@ def download_response(stored):
 
 
 @never_cache
+@require_safe
 def healthz(request):
     """200 "ok" when the database answers, 503 otherwise (for load balancers)."""
     try:
@@ -110,18 +116,33 @@ def account_data_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
+    """Delete one's own account (password to confirm). What holds it up (books on
+    loan, the only administrator of an organisation…) is shown at once, with where
+    to put it right; the service checks it again, under lock, when deleting."""
     form = AccountDeleteForm(request.POST or None, user=request.user)
+    blockers = None
     if request.method == "POST" and form.is_valid():
-        user = request.user
-        logout(request)
-        services.user_delete(user=user)
-        messages.success(request, _("Your account and your personal data have been deleted."))
-        return redirect("home")
-    return render(request, "account/delete.html", {"form": form})
+        try:
+            services.user_delete(user=request.user)
+        except services.AccountDeletionBlocked as error:
+            blockers = error.blockers
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data have been deleted."))
+            return redirect("home")
+    if blockers is None:
+        blockers = services.user_deletion_blockers(user=request.user)
+    return render(request, "account/delete.html", {"form": form, "blockers": blockers})
 
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+def _without_next(query):
+    query = query.copy()
+    query.pop("next", None)
+    return query
 
 
 def set_language(request):
@@ -130,7 +151,14 @@ def set_language(request):
     Django translates `next` by resolving it in the active language, which for
     this non-prefixed URL comes from the cookie; a visitor on an English page
     without the cookie would otherwise stay on the English page.
+
+    Django's check of `next` and of the referrer raises on an address that cannot
+    be parsed ("http://["): such a value is dropped first, as an unsafe one is.
     """
+    if not params.is_parseable_url(request.POST.get("next", request.GET.get("next", ""))):
+        request.GET, request.POST = _without_next(request.GET), _without_next(request.POST)
+    if not params.is_parseable_url(request.META.get("HTTP_REFERER", "")):
+        del request.META["HTTP_REFERER"]
     next_url = request.POST.get("next", request.GET.get("next", ""))
     language = translation.get_language_from_path(urlsplit(next_url).path)
     with translation.override(language or translation.get_language()):

@@ -25,7 +25,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cwop_portal.admin import SingletonAdmin
+from cwop_portal.admin_helpers import ServiceDeletionMixin
 from cwop_portal.admin_site import register_pending
+from cwop_portal.emails import failed_recipients
 from cwop_portal.images import clean_new_image_upload
 from library import books, search
 from library.models import (
@@ -81,8 +83,19 @@ def _count_of(queryset):
 # --- Subjects and authors -----------------------------------------------------------
 
 
+class CatalogueEntryAdminMixin(ServiceDeletionMixin):
+    """Saved and deleted through `catalogue_entry_save` / `catalogue_entry_delete`:
+    the search text of the books that name the entry follows."""
+
+    def save_model(self, request, obj, form, change):
+        _services().catalogue_entry_save(entry=obj)
+
+    def delete_with_service(self, request, obj):
+        _services().catalogue_entry_delete(entry=obj)
+
+
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(CatalogueEntryAdminMixin, admin.ModelAdmin):
     list_display = ["name_pl", "name_en", "book_count", "position"]
     list_editable = ["position"]
     ordering = ["position", "name_pl"]
@@ -98,7 +111,7 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CatalogueEntryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "book_count"]
     search_fields = ["name"]
     ordering = ["name"]
@@ -375,6 +388,19 @@ class BookAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         form.instance.rebuild_search_document()
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Copy:
+            return super().save_formset(request, form, formset, change)
+        # New copies through the service (a reader waiting for the title gets one);
+        # a copy lent out or set aside is never among the deleted (CopyInlineFormSet).
+        formset.save(commit=False)
+        for copy in formset.deleted_objects:
+            copy.delete()
+        for copy, _fields in formset.changed_objects:
+            copy.save()
+        for copy in formset.new_objects:
+            _services().copy_add(copy=copy, by=request.user)
+
     def get_urls(self):
         from library import desk, import_views
 
@@ -461,6 +487,12 @@ class CopyAdmin(ServiceRowsMixin, admin.ModelAdmin):
     def row_label(self, obj):
         return obj.inventory_number
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:  # a reader waiting for the title gets it
+            _services().copy_add(copy=obj, by=request.user)
+
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), **_desk_links()})
 
@@ -499,6 +531,11 @@ class CopyAdmin(ServiceRowsMixin, admin.ModelAdmin):
             copy = services.restore_copy(copy=copy, by=request.user)
             if copy.status == Copy.Status.HELD:
                 hold = copy.holds.filter(status=Hold.Status.READY).select_related("user").first()
+                if hold and hold.user.email in failed_recipients("library_hold_ready"):
+                    return gettext(
+                        "back in circulation, set aside for %(reader)s, but the e-mail to them "
+                        "could not be sent: let them know another way."
+                    ) % {"reader": _person(hold.user)}
                 return gettext(
                     "back in circulation, set aside for %(reader)s, who has been sent an e-mail."
                 ) % {"reader": _person(hold.user if hold else None)}
@@ -643,6 +680,12 @@ def returned_message(hold):
     """What became of a returned copy, for the desk and the loans' action."""
     if hold is None:
         return gettext("returned; put it back on the shelf.")
+    if hold.user.email in failed_recipients("library_hold_ready"):
+        return gettext(
+            "returned; it is now set aside for %(reader)s until %(date)s, but the e-mail to "
+            "them could not be sent: let them know another way. Put it on the reservations "
+            "shelf."
+        ) % {"reader": _person(hold.user), "date": date_format(hold.expires_on, "DATE_FORMAT")}
     return gettext(
         "returned; it is now set aside for %(reader)s until %(date)s, who has been sent an "
         "e-mail. Put it on the reservations shelf."

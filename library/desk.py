@@ -26,7 +26,9 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
+from cwop_portal.emails import failed_recipients
 from cwop_portal.spreadsheets import neutralise_formula
 from library.models import Copy, Hold, LibrarySettings, Loan
 
@@ -331,6 +333,17 @@ def _returned_message(copy, loan, hold):
         "number": copy.inventory_number,
         "borrower": _person(loan.borrower),
     }
+    if hold is not None and hold.user.email in failed_recipients("library_hold_ready"):
+        return gettext(
+            "“%(title)s” (%(number)s) returned by %(borrower)s. It is now set aside for "
+            "%(reader)s (%(email)s) until %(date)s, but the e-mail to them could not be sent: "
+            "let them know another way, e.g. by phone, and put it on the reservations shelf."
+        ) % {
+            **values,
+            "reader": _person(hold.user),
+            "email": hold.user.email,
+            "date": date_format(hold.expires_on, "DATE_FORMAT"),
+        }
     if hold is not None:
         return gettext(
             "“%(title)s” (%(number)s) returned by %(borrower)s. It is now set aside for "
@@ -475,6 +488,7 @@ def overdue_csv(loans, today):
 
 
 def overdue_view(admin_site):
+    @require_safe
     def view(request):
         if not request.user.has_perm(OVERDUE_PERMISSION):
             raise PermissionDenied

@@ -21,7 +21,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -129,8 +129,9 @@ def upload_view(admin_site):
                 uploaded_by=request.user,
                 summary=form.plan.summary(),
             )
-            record.file.save(upload.name, upload, save=False)
-            record.save()
+            with transaction.atomic():  # a failed save leaves no file behind
+                record.file.save(upload.name, upload, save=False)
+                record.save()
             return HttpResponseRedirect(
                 reverse("admin:library_book_import_preview", args=[record.pk])
             )

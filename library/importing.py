@@ -1285,7 +1285,7 @@ def apply_import(catalogue_import, *, by, now=None):
             return "stale", plan
         if plan.has_errors:  # pragma: no cover - the digest covers the errors
             raise ImportRefused(_("The file has errors: correct them and upload it again."))
-        execute(plan, now=now)
+        execute(plan, now=now, by=by)
         logger.info("Catalogue import %s applied by user %s", record.pk, getattr(by, "pk", None))
         record.status = CatalogueImport.Status.APPLIED
         record.applied_at = now
@@ -1312,8 +1312,9 @@ def _delete_file(record):
         CatalogueImport.objects.filter(pk=record.pk).update(file="")
 
 
-def execute(plan, *, now):
-    """Write the plan (inside the caller's transaction): bulk inserts and updates."""
+def execute(plan, *, now, by=None):
+    """Write the plan (inside the caller's transaction): bulk inserts and updates;
+    then the copies that joined a title readers wait for go to them."""
     created = [op for op in plan.books if op.kind == "create"]
     updated = [op for op in plan.books if op.kind == "update"]
     _create_books(created, now)
@@ -1321,6 +1322,7 @@ def execute(plan, *, now):
     _write_authors([op for op in created + updated if op.authors is not None])
     _write_subjects([op for op in created + updated if op.subjects is not None])
     _write_copies(plan.books, now)
+    _serve_waiting_readers(plan.books, now=now, by=by)
     search.rebuild_documents(op.book.pk for op in created + updated)
 
 
@@ -1411,14 +1413,13 @@ def _write_copies(ops, now):
     for op in ops:
         for copy_op in op.copies:
             if copy_op.kind == "create":
-                new.append(
-                    Copy(
-                        book=op.book,
-                        inventory_number=copy_op.inventory_number,
-                        created_at=now,
-                        **copy_op.fields,
-                    )
+                copy_op.copy = Copy(
+                    book=op.book,
+                    inventory_number=copy_op.inventory_number,
+                    created_at=now,
+                    **copy_op.fields,
                 )
+                new.append(copy_op.copy)
             elif copy_op.kind == "update":
                 copy = copy_op.copy
                 for key, value in copy_op.fields.items():
@@ -1432,3 +1433,37 @@ def _write_copies(ops, now):
         Copy.objects.bulk_create(new, batch_size=CHUNK)
     if changed and changed_fields:
         Copy.objects.bulk_update(changed, sorted(changed_fields), batch_size=CHUNK)
+
+
+def _serve_waiting_readers(ops, *, now, by=None):
+    """A copy the import adds to a title already in the catalogue (a new copy, or
+    one moved to it) goes, as `library.services.copy_add` gives it, to the first
+    reader waiting for that title: set aside, with an e-mail after the commit. A
+    new book has nobody waiting, and titles nobody waits for cost one query per
+    chunk of titles: the bulk writes above stay bulk."""
+    from library import services
+
+    arrived = {}  # book pk -> copies that joined it, in the file's order
+    for op in ops:
+        if op.kind == "create":
+            continue
+        for copy_op in op.copies:
+            moved = any(change[0] == "book" for change in copy_op.changes)
+            joined = copy_op.kind == "create" or moved
+            if joined and copy_op.copy.status == Copy.Status.AVAILABLE:
+                arrived.setdefault(op.book.pk, []).append(copy_op.copy)
+    if not arrived:
+        return
+    awaited = set()
+    for chunk in _chunks(sorted(arrived)):
+        awaited.update(
+            Hold.objects.filter(book_id__in=chunk, status=Hold.Status.WAITING)
+            .order_by()
+            .values_list("book_id", flat=True)
+            .distinct()
+        )
+    for book_pk in sorted(awaited):
+        for copy in arrived[book_pk]:
+            if copy.pk is None:  # pragma: no cover - databases without RETURNING
+                copy = Copy.objects.get(inventory_number=copy.inventory_number)
+            services.copy_add(copy=copy, by=by, now=now)

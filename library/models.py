@@ -364,6 +364,12 @@ class Loan(models.Model):
                 condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("lent_at")),
                 name="library_loan_returned_after_lent",
             ),
+            # A reader's account cannot be deleted while they have a book: the
+            # borrower (SET_NULL) may go only once the loan is over.
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=False) | Q(borrower__isnull=False),
+                name="library_loan_active_has_borrower",
+            ),
         ]
         indexes = [
             models.Index(fields=["borrower", "returned_at"], name="library_loan_borrower"),

@@ -2,14 +2,17 @@
 
 Loans are kept for the library's records after an account is deleted (the
 borrower becomes empty); an account with books still on loan cannot be deleted
-until they are returned. Reservations go with the account: a copy set aside for
-the person passes to the next reader (`library.signals`).
+until they are returned (and the database refuses an active loan without a
+borrower). Reservations go with the account: a copy set aside for the person
+passes to the next reader (`library.signals`).
 """
 
-from django.utils.translation import ngettext
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
-from cwop_portal.personal_data import register, register_deletion_blocker
-from library.models import Hold, Loan
+from cwop_portal.personal_data import DeletionBlocker, register, register_deletion_blocker
+from library.models import CatalogueImport, Hold, Loan
 
 
 @register("library")
@@ -20,6 +23,13 @@ def export_library(user):
         .order_by("lent_at", "pk")
     )
     holds = Hold.objects.filter(user=user).select_related("book").order_by("created_at", "pk")
+    # What a member of staff did at the desk: which copy and when, not to whom.
+    handled = (
+        Loan.objects.filter(Q(lent_by=user) | Q(returned_to=user))
+        .select_related("copy")
+        .order_by("lent_at", "pk")
+    )
+    imports = CatalogueImport.objects.filter(uploaded_by=user).order_by("uploaded_at", "pk")
     return {
         "loans": [
             {
@@ -42,21 +52,44 @@ def export_library(user):
             }
             for hold in holds
         ],
+        "loans_handled_at_the_desk": [
+            {
+                "inventory_number": loan.copy.inventory_number,
+                "lent_by_you": loan.lent_by_id == user.pk,
+                "lent_at": loan.lent_at.isoformat(),
+                "returned_to_you": loan.returned_to_id == user.pk,
+                "returned_at": loan.returned_at.isoformat() if loan.returned_at else None,
+            }
+            for loan in handled
+        ],
+        "catalogue_imports": [
+            {
+                "file_name": catalogue_import.original_name,
+                "uploaded_at": catalogue_import.uploaded_at.isoformat(),
+                "status": catalogue_import.status,
+            }
+            for catalogue_import in imports
+        ],
     }
 
 
 @register_deletion_blocker
-def books_on_loan(user):
+def books_on_loan(user, *, lock):
+    # The user row is locked by the deletion, as lending locks it (`_lock_user`).
     count = Loan.objects.active().filter(borrower=user).count()
     if not count:
         return []
     return [
-        ngettext(
-            "You have %(count)d library book on loan. Return it to the centre before "
-            "deleting your account.",
-            "You have %(count)d library books on loan. Return them to the centre before "
-            "deleting your account.",
-            count,
+        DeletionBlocker(
+            message=ngettext(
+                "%(count)d library book is still on loan to this account. It has to be "
+                "returned to the centre before the account is deleted.",
+                "%(count)d library books are still on loan to this account. They have to be "
+                "returned to the centre before the account is deleted.",
+                count,
+            )
+            % {"count": count},
+            url=reverse("library:my_library"),
+            link_text=gettext("My library"),
         )
-        % {"count": count}
     ]

@@ -30,7 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cwop_portal.emails import send_email_on_commit
+from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit
 from library.models import Book, Copy, Hold, LibrarySettings, Loan
 from organizations.models import Organization
 
@@ -129,10 +129,12 @@ def _mail_hold_ready(hold):
     )
 
 
-def _mail_loan(name, loan, **extra):
+def _mail_loan(name, loan, *, send=send_email_on_commit, **extra):
+    """The letter to the borrower about a loan; returns its `Delivery`. `send`:
+    `send_email_now` for a reminder, marked only once it went out."""
     if loan.borrower_id is None:
-        return
-    send_email_on_commit(
+        return Delivery(name, [])
+    return send(
         name,
         {"loan": loan, "book": loan.copy.book, "copy": loan.copy, **extra},
         [loan.borrower.email],
@@ -493,9 +495,12 @@ def availability(books):
 
 def send_library_reminders(*, now=None):
     """E-mail readers whose books are due soon (once per loan period) and whose
-    books are overdue (again every `overdue_reminder_every_days`). Each loan is
-    marked in the same transaction as its e-mail is queued: a re-run the same
-    day sends nothing."""
+    books are overdue (again every `overdue_reminder_every_days`); returns how
+    many of each were sent. The loan's row stays locked while its reminder is
+    sent, and is marked only when the mail went out: a re-run the same day sends
+    nothing, a failed reminder is tried again by the next run, and a run that stops
+    between the mail and the commit sends it once more (a duplicate rather than a
+    lost reminder)."""
     now = now or timezone.now()
     today = _today(now)
     settings = LibrarySettings.load()
@@ -524,10 +529,12 @@ def send_library_reminders(*, now=None):
             )
             if loan is None:
                 continue
+            delivery = _mail_loan("library_due_reminder", loan, send=send_email_now)
+            if delivery.failed:
+                continue
             loan.due_reminder_sent_at = now
             loan.save(update_fields=["due_reminder_sent_at"])
-            _mail_loan("library_due_reminder", loan)
-            sent["due_soon"] += 1
+            sent["due_soon"] += delivery.sent
     for pk in list(overdue):
         with transaction.atomic():
             loan = (
@@ -540,8 +547,71 @@ def send_library_reminders(*, now=None):
                 loan.overdue_reminder_sent_on and loan.overdue_reminder_sent_on > today - every
             ):
                 continue
+            delivery = _mail_loan(
+                "library_overdue_reminder",
+                loan,
+                send=send_email_now,
+                days_overdue=(today - loan.due_on).days,
+            )
+            if delivery.failed:
+                continue
             loan.overdue_reminder_sent_on = today
             loan.save(update_fields=["overdue_reminder_sent_on"])
-            _mail_loan("library_overdue_reminder", loan, days_overdue=(today - loan.due_on).days)
-            sent["overdue"] += 1
+            sent["overdue"] += delivery.sent
     return sent
+
+
+# --- The catalogue (new copies; subjects and authors) ------------------------------
+
+
+@transaction.atomic
+def copy_add(*, copy, by, now=None):
+    """A new copy joins the library (the admin): like a returned one, it goes to the
+    first reader waiting for its title, who is e-mailed, or on the shelf."""
+    now = now or timezone.now()
+    copy.status = Copy.Status.AVAILABLE
+    copy.save()
+    copy = _lock_copy(copy)
+    _serve_queue(copy, now=now)
+    return copy
+
+
+def _books_naming(entry):
+    """The books whose search text names a subject or an author."""
+    from library.models import Author, Subject
+
+    if isinstance(entry, Subject):
+        books = Book.objects.filter(subjects=entry)
+    elif isinstance(entry, Author):
+        books = Book.objects.filter(book_authors__author=entry)
+    else:
+        raise TypeError(f"Not a subject or an author: {entry!r}")
+    return list(books.values_list("pk", flat=True).distinct())
+
+
+def _entry_names(entry):
+    return [getattr(entry, name, None) for name in ("name", "name_pl", "name_en")]
+
+
+@transaction.atomic
+def catalogue_entry_save(*, entry):
+    """Save a subject or an author (the admin); the search text of the books that
+    name it follows a new name."""
+    from library import search
+
+    stored = type(entry).objects.filter(pk=entry.pk).first() if entry.pk else None
+    entry.save()
+    if stored is not None and _entry_names(stored) != _entry_names(entry):
+        search.rebuild_documents(_books_naming(entry))
+    return entry
+
+
+@transaction.atomic
+def catalogue_entry_delete(*, entry):
+    """Delete a subject (its books lose it, and their search text its name) or an
+    author no book names (the database refuses the others)."""
+    from library import search
+
+    books = _books_naming(entry)
+    entry.delete()
+    search.rebuild_documents(books)

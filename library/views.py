@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from cwop_portal.emails import mail_failed
 from library import services
 from library.forms import CatalogueFilterForm, HoldForm
 from library.models import Book, BookAuthor, Hold, LibrarySettings, Loan
@@ -153,6 +154,11 @@ def book_reserve(request, slug):
 
 
 def _reserved_message(hold):
+    if hold.status == Hold.Status.READY and mail_failed("library_hold_ready"):
+        return _(
+            "Reserved. A copy of “%(title)s” is waiting for you: collect it from the centre "
+            "by %(date)s. We could not e-mail you about it just now."
+        ) % {"title": hold.book.title, "date": date_format(hold.expires_on, "j E Y")}
     if hold.status == Hold.Status.READY:
         return _(
             "Reserved. A copy of “%(title)s” is waiting for you: collect it from the centre "
@@ -304,11 +310,15 @@ def loan_renew(request, pk):
             % {"title": loan.copy.book.title, "reason": _error_text(error)},
         )
     else:
-        messages.success(
-            request,
-            _("Renewed: “%(title)s” is now due back on %(date)s. We have e-mailed you.")
-            % {"title": loan.copy.book.title, "date": date_format(loan.due_on, "j E Y")},
-        )
+        values = {"title": loan.copy.book.title, "date": date_format(loan.due_on, "j E Y")}
+        if mail_failed("library_loan_renewed"):
+            message = _(
+                "Renewed: “%(title)s” is now due back on %(date)s. We could not e-mail you "
+                "about it just now."
+            )
+        else:
+            message = _("Renewed: “%(title)s” is now due back on %(date)s. We have e-mailed you.")
+        messages.success(request, message % values)
     return redirect("library:my_library")
 
 

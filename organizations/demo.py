@@ -436,6 +436,95 @@ def assign_demo_admins(users):
     return changed
 
 
+# The demo representatives' accounts: their addresses' domain, and names (a woman's
+# and a man's form of each surname).
+REPRESENTATIVE_DOMAIN = "demo.example.org"
+REPRESENTATIVE_FIRST_NAMES = (
+    ["Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Ewa", "Joanna", "Magdalena", "Monika"],
+    ["Piotr", "Krzysztof", "Tomasz", "Paweł", "Marcin", "Michał", "Jan", "Łukasz"],
+)
+REPRESENTATIVE_SURNAMES = [
+    ("Kowalska", "Kowalski"),
+    ("Wiśniewska", "Wiśniewski"),
+    ("Wójcik", "Wójcik"),
+    ("Kamińska", "Kamiński"),
+    ("Lewandowska", "Lewandowski"),
+    ("Zielińska", "Zieliński"),
+    ("Szymańska", "Szymański"),
+    ("Woźniak", "Woźniak"),
+    ("Dąbrowska", "Dąbrowski"),
+    ("Kozłowska", "Kozłowski"),
+    ("Jankowska", "Jankowski"),
+    ("Mazur", "Mazur"),
+    ("Krawczyk", "Krawczyk"),
+    ("Piotrowska", "Piotrowski"),
+    ("Grabowska", "Grabowski"),
+    ("Pawłowska", "Pawłowski"),
+]
+
+
+def assign_demo_representatives():
+    """Give every demo organisation that is published or waiting for approval and has
+    no active administrator a demo representative as its administrator, as a real
+    organisation has: messages residents send it reach someone (an organisation
+    nobody administers cannot be contacted). The representatives' accounts are demo
+    accounts without a password (nobody logs in as them). Returns how many."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    User = get_user_model()
+    orphans = list(
+        Organization.objects.filter(is_demo=True, status__in=[Status.PUBLISHED, Status.PENDING])
+        .exclude(
+            memberships__role=Membership.Role.ADMIN,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__user__is_active=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    unusable = make_password(None)
+    for start in range(0, len(orphans), BATCH_SIZE):
+        batch = orphans[start : start + BATCH_SIZE]
+        organization_of = {}  # e-mail -> the organisation's pk
+        for pk in batch:
+            rng = random.Random(DEMO_SEED + pk)  # noqa: S311 - demo data, not security
+            form = rng.randrange(2)  # 0: a woman, 1: a man
+            first = rng.choice(REPRESENTATIVE_FIRST_NAMES[form])
+            last = rng.choice(REPRESENTATIVE_SURNAMES)[form]
+            email = f"{slugify_pl(first)}.{slugify_pl(last)}.{pk}@{REPRESENTATIVE_DOMAIN}"
+            organization_of[email] = (pk, first, last)
+        User.objects.bulk_create(
+            [
+                User(email=email, first_name=first, last_name=last, password=unusable, is_demo=True)
+                for email, (_pk, first, last) in organization_of.items()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        users = list(User.objects.filter(email__in=list(organization_of)))
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                for user in users
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    user=user,
+                    organization_id=organization_of[user.email][0],
+                    role=Membership.Role.ADMIN,
+                    status=Membership.Status.ACTIVE,
+                )
+                for user in users
+            ],
+            batch_size=BATCH_SIZE,
+        )
+    return len(orphans)
+
+
 def _plan_organization(
     rng, *, index, now, fields, groups, groups_by_slug, districts, taken_slugs, taken_krs
 ):
@@ -703,9 +792,20 @@ def seed_demo(*, options, stdout):
         create_demo_organizations(missing, rng_seed=DEMO_SEED + existing, stdout=stdout)
     else:
         stdout.write(f"Demo organisations: {existing} already there, none created.")
-    members = list(get_user_model().objects.filter(is_demo=True).order_by("pk"))
+    members = list(
+        get_user_model()
+        .objects.filter(is_demo=True)
+        .exclude(email__endswith="@" + REPRESENTATIVE_DOMAIN)
+        .order_by("pk")
+    )
     for user, organization in assign_demo_admins(members):
         stdout.write(f"{user.email} is now an administrator of {organization.name}.")
+    represented = assign_demo_representatives()
+    if represented:
+        stdout.write(
+            f"Demo representatives: {represented} demo organisations got an administrator "
+            "(demo accounts without a password), so residents' messages reach someone."
+        )
     seed_demo_news(stdout=stdout)
 
 

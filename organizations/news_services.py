@@ -84,9 +84,12 @@ def _save(post, image, attachments):
 
 
 @transaction.atomic
-def news_create(*, user, organization=None, data, image=None, attachments=(), submit=False):
+def news_create(
+    *, user, organization=None, data, image=None, attachments=(), submit=False, slug=""
+):
     """A member writes a post for their organisation (a draft, or submitted for
-    approval); staff write the centre's posts, which are published directly."""
+    approval); staff write the centre's posts, which are published directly.
+    `slug`: the address staff chose in the admin (made unique); else from the title."""
     if organization is None and not user.is_staff:
         raise PermissionDenied
     if organization is not None and not (
@@ -99,7 +102,7 @@ def news_create(*, user, organization=None, data, image=None, attachments=(), su
         author=user,
         **{k: v for k, v in data.items() if k in EDITABLE_FIELDS},
     )
-    post.slug = _unique_slug(post.title)
+    post.slug = _unique_slug(slug or post.title)
     if user.is_staff:
         post.status = NewsPost.Status.PUBLISHED
         post.published_at = post.published_at or timezone.now()
@@ -192,6 +195,33 @@ def news_reject(*, post, user, reason):
     post.save(update_fields=["status", "rejection_reason", "updated_at"])
     send_email_on_commit("news_rejected", {"post": post, "reason": reason}, _admin_emails(post))
     return post
+
+
+@transaction.atomic
+def news_attachments_update(*, post, user, save=(), delete=()):
+    """Staff edit a post's attachments in the admin: `save` new or changed ones
+    (NewsAttachment rows of `post`), `delete` removed ones. A replaced or removed
+    file is deleted from storage only once the change has committed."""
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    if not can_edit(post, user):
+        raise PermissionDenied
+    obsolete = []  # (storage, name) to delete after commit
+    stored = {
+        a.pk: (a.file.storage, a.file.name)
+        for a in post.attachments.filter(pk__in=[a.pk for a in [*save, *delete] if a.pk])
+    }
+    for attachment in delete:
+        if attachment.pk in stored:
+            obsolete.append(stored[attachment.pk])
+            attachment.delete()
+    for attachment in save:
+        attachment.post = post
+        attachment.full_clean(exclude=["post"])
+        attachment.save()
+        old = stored.get(attachment.pk)
+        if old and old[1] != attachment.file.name:
+            obsolete.append(old)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in obsolete])
 
 
 @transaction.atomic

@@ -4,6 +4,9 @@ Each function is atomic, keeps the history (OrganizationChange) and sends its
 e-mails after commit.
 """
 
+import datetime
+import decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
@@ -15,9 +18,12 @@ from cwop_portal.images import clean_image_upload
 from cwop_portal.text import unique_slug
 from organizations.models import (
     ContactMessage,
+    District,
+    FieldOfActivity,
     Membership,
     Organization,
     OrganizationChange,
+    TargetGroup,
 )
 from organizations.models.organization import IDENTITY_FIELDS
 
@@ -50,6 +56,8 @@ def _plain(value):
         return sorted(str(v) for v in value.all())
     if hasattr(value, "pk"):
         return str(value)
+    if isinstance(value, datetime.date | datetime.time | decimal.Decimal):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
     return value
 
 
@@ -174,6 +182,59 @@ def organization_update(
     return organization
 
 
+# Set only by submit, approve, reject and archive (and by a member's identity change).
+MODERATION_FIELDS = {
+    "status",
+    "rejection_reason",
+    "pending_identity",
+    "submitted_at",
+    "published_at",
+}
+
+
+@transaction.atomic
+def organization_edit_by_staff(
+    *, user, data, organization=None, fields_of_activity=None, target_groups=None, logo=None
+):
+    """The centre's staff add (`organization` None) or edit a profile in the admin.
+
+    Every change applies at once, the name, legal form and KRS too (a member's
+    change of those waits for approval); the status does not change here. `data`:
+    the changed fields; `logo`: a new upload (re-encoded). Locks the row, so a
+    member's edit at the same time is not overwritten, and keeps the history."""
+    if not user.is_staff:
+        raise PermissionDenied
+    if MODERATION_FIELDS & set(data):
+        raise ValueError("The moderation fields change through their own services.")
+    if organization is None:
+        organization, action, before = Organization(), "created_by_staff", {}
+    else:
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        action = "edited_by_staff"
+        names = list(data)
+        for name, value in zip(M2M_FIELDS, (fields_of_activity, target_groups), strict=True):
+            names += [name] if value is not None else []
+        names += ["logo"] if logo else []
+        before = {f: _plain(getattr(organization, f)) for f in names}
+    for field, value in data.items():
+        setattr(organization, field, None if field == "krs" and value == "" else value)
+    if not organization.slug:
+        organization.slug = _unique_slug(organization.name)
+    _save_with_logo(organization, logo)
+    if fields_of_activity is not None:
+        organization.fields_of_activity.set(fields_of_activity)
+    if target_groups is not None:
+        organization.target_groups.set(target_groups)
+    organization.rebuild_search_document()
+    if before:
+        changes = {f: [before[f], _plain(getattr(organization, f))] for f in before}
+        changes = {f: values for f, values in changes.items() if values[0] != values[1]}
+    else:
+        changes = {"status": organization.status}
+    _history(organization, user, action, changes)
+    return organization
+
+
 @transaction.atomic
 def organization_submit(*, organization, user):
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -279,7 +340,12 @@ def membership_request(*, organization, user, message=""):
 
 @transaction.atomic
 def membership_approve(*, membership, by):
+    """Accept a request to join; the person is told by e-mail."""
     _require_admin(membership.organization, by)
+    Organization.objects.select_for_update().get(pk=membership.organization_id)
+    _reread(membership)
+    if membership.status == Membership.Status.ACTIVE:
+        raise ValidationError(_("This person is already a member."))
     membership.status = Membership.Status.ACTIVE
     membership.save(update_fields=["status"])
     _history(membership.organization, by, "membership_approved", {"user": membership.user.email})
@@ -289,6 +355,45 @@ def membership_approve(*, membership, by):
         [membership.user.email],
     )
     return membership
+
+
+@transaction.atomic
+def membership_add(*, organization, user, role, by):
+    """The centre's staff add a person to an organisation (e.g. a new administrator
+    after the last one has left): an active member at once, told by e-mail."""
+    if not by.is_staff:
+        raise PermissionDenied
+    Organization.objects.select_for_update().get(pk=organization.pk)
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise ValidationError({"user": _("This person is already a member or has asked to join.")})
+    membership = Membership.objects.create(
+        user=user, organization=organization, role=role, status=Membership.Status.ACTIVE
+    )
+    _history(organization, by, "membership_added", {"user": user.email, "role": role})
+    send_email_on_commit(
+        "membership_added",
+        {"organization": organization, "membership": membership},
+        [user.email],
+    )
+    return membership
+
+
+def _reread(membership):
+    """The membership's role and status as stored (under the organisation's lock:
+    another change may have come first)."""
+    current = Membership.objects.filter(pk=membership.pk).values("role", "status").first()
+    if current is None:
+        raise ValidationError(_("This membership no longer exists."))
+    membership.role, membership.status = current["role"], current["status"]
+
+
+def is_last_administrator(membership):
+    """Whether `membership` (as stored) is the organisation's only active administrator."""
+    return (
+        membership.role == Membership.Role.ADMIN
+        and membership.status == Membership.Status.ACTIVE
+        and not _admins_left_without(membership)
+    )
 
 
 def _admins_left_without(membership):
@@ -307,6 +412,7 @@ def _admins_left_without(membership):
 def membership_set_role(*, membership, role, by):
     _require_admin(membership.organization, by)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
+    _reread(membership)
     if role != Membership.Role.ADMIN and not _admins_left_without(membership):
         raise ValidationError(_("An organisation must keep at least one administrator."))
     membership.role = role
@@ -326,6 +432,7 @@ def membership_remove(*, membership, by):
     if by != membership.user:
         _require_admin(membership.organization, by)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
+    _reread(membership)
     if (
         membership.role == Membership.Role.ADMIN
         and membership.status == Membership.Status.ACTIVE
@@ -338,30 +445,89 @@ def membership_remove(*, membership, by):
 
 @transaction.atomic
 def contact_message_send(*, organization, sender_name, sender_email, body):
-    """Relay a resident's message to the organisation without revealing its address."""
+    """Relay a resident's message to the organisation without revealing its address.
+
+    Refused (nothing saved) when nobody answers for the organisation: without an
+    active administrator nobody would read the copy on the messages page, which is
+    where a message is found when its e-mail did not go out. The organisation's row
+    is locked, as the membership changes lock it, so its last administrator cannot
+    leave while a message is on its way."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if not organization.is_published:
         raise ValidationError(_("This organisation cannot be contacted through the portal."))
+    recipients = organization.contact_recipients()
+    if not organization.has_active_administrator() or not recipients:
+        raise ValidationError(
+            _(
+                "At the moment “%(name)s” has nobody to receive messages sent through the "
+                "portal, so your message has not been sent."
+            )
+            % {"name": organization.name},
+            code="no_recipient",
+        )
     message = ContactMessage.objects.create(
         organization=organization,
         sender_name=sender_name,
         sender_email=sender_email,
         body=body,
     )
-    recipients = [organization.public_email] if organization.public_email else []
     send_email_on_commit(
         "contact_message",
         {"organization": organization, "message": message},
-        recipients or organization.admin_emails(),
+        recipients,
         reply_to=sender_email,
     )
     return message
 
 
-def contact_messages_purge(*, older_than_days, dry_run=False):
-    """Delete relayed messages older than the retention period; returns how many."""
-    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
-    old = ContactMessage.objects.filter(created_at__lt=cutoff)
+def contact_messages_purge(*, older_than_days=None, dry_run=False):
+    """Delete relayed messages older than the retention period (the setting, unless
+    given); returns how many. The pages hide them already (`retained()`)."""
+    old = ContactMessage.objects.expired(days=older_than_days)
     count = old.count()
     if not dry_run:
         old.delete()
     return count
+
+
+# --- Vocabularies (fields of activity, target groups, districts) --------------------
+
+TERM_LOOKUPS = {
+    FieldOfActivity: "fields_of_activity",
+    TargetGroup: "target_groups",
+    District: "district",
+}
+
+
+def _term_names(term):
+    return [getattr(term, name, None) for name in ("name", "name_pl", "name_en")]
+
+
+def _organizations_with(term):
+    return list(
+        Organization.objects.filter(**{TERM_LOOKUPS[type(term)]: term}).values_list("pk", flat=True)
+    )
+
+
+def _rebuild_search_documents(pks):
+    for organization in Organization.objects.filter(pk__in=pks).select_related("district"):
+        organization.rebuild_search_document()
+
+
+@transaction.atomic
+def term_save(*, term):
+    """Save a field of activity, a target group or a district (the admin); the
+    search text of the profiles that name it follows a new name."""
+    stored = type(term).objects.filter(pk=term.pk).first() if term.pk else None
+    term.save()
+    if stored is not None and _term_names(stored) != _term_names(term):
+        _rebuild_search_documents(_organizations_with(term))
+    return term
+
+
+@transaction.atomic
+def term_delete(*, term):
+    """Delete a vocabulary entry: the profiles lose it (and their search text its name)."""
+    organizations = _organizations_with(term)
+    term.delete()
+    _rebuild_search_documents(organizations)

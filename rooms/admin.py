@@ -3,7 +3,8 @@
 Bookings come to be and change status only through `rooms.services`: the add form
 calls `booking_create(by_staff=True)`, the list's actions call `booking_approve`,
 `booking_reject` and `booking_cancel`; on an existing booking only its purpose,
-attendees, equipment and notes may be edited. The Booking admin also serves the
+attendees, equipment and notes may be edited, through `booking_update_details`
+(capacity, history). The Booking admin also serves the
 staff's agenda (day and week) and the usage report (HTML, CSV, XLSX).
 """
 
@@ -14,7 +15,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,10 +22,16 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
+from cwop_portal.admin_helpers import (
+    ServiceActionsMixin,
+    ServiceRefusalMixin,
+    ask_reason,
+    reject_with_reason,
+)
 from cwop_portal.admin_site import register_pending
 from cwop_portal.images import clean_new_image_upload
-from organizations.admin import ServiceActionsMixin, reject_with_reason
 from rooms import reports, services
 from rooms.models import (
     Booking,
@@ -251,7 +257,9 @@ class BookingAddForm(forms.ModelForm):
 
 
 class BookingChangeForm(forms.ModelForm):
-    """An existing booking: its purpose, attendees, equipment and notes."""
+    """An existing booking: its purpose, attendees, equipment and notes, saved by
+    `booking_update_details` (BookingAdmin.save_model). Its capacity rule is asked
+    here first, so that a number too large shows on the field."""
 
     class Meta:
         model = Booking
@@ -259,16 +267,10 @@ class BookingChangeForm(forms.ModelForm):
 
     def clean_attendees(self):
         attendees = self.cleaned_data["attendees"]
-        resource = self.instance.resource
-        if attendees > resource.capacity:
-            raise ValidationError(
-                ngettext(
-                    "%(resource)s holds at most %(capacity)s person.",
-                    "%(resource)s holds at most %(capacity)s people.",
-                    resource.capacity,
-                )
-                % {"resource": resource.name, "capacity": resource.capacity}
-            )
+        if attendees != self.instance.attendees:
+            errors = services.check_attendees(self.instance.resource, attendees)
+            if errors:
+                raise ValidationError(errors["attendees"])
         return attendees
 
 
@@ -287,32 +289,6 @@ class BookingChangeInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
-
-
-def cancel_with_reason(model_admin, request, queryset, done_message, *, title):
-    """Like organizations.admin.reject_with_reason, worded for a cancellation: asks
-    for the reason, then cancels each booking with it (the service e-mails it)."""
-    reason = request.POST.get("reason", "").strip()
-    if request.POST.get("confirm") and reason:
-        model_admin.run_service(
-            request, queryset, services.booking_cancel_by_staff, done_message, reason=reason
-        )
-        return None
-    opts = model_admin.model._meta
-    return render(
-        request,
-        "admin/rooms/booking/cancel_with_reason.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "title": title,
-            "objects": queryset,
-            "opts": opts,
-            "action": request.POST.get("action"),
-            "changelist_url": reverse("admin:rooms_booking_changelist"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "reason_missing": bool(request.POST.get("confirm")) and not reason,
-        },
-    )
 
 
 AGENDA_DAY, AGENDA_WEEK = "dzien", "tydzien"
@@ -389,7 +365,7 @@ class ReportForm(forms.Form):
 
 
 @admin.register(Booking)
-class BookingAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class BookingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
     list_display = [
         "resource",
         "local_start",
@@ -533,23 +509,22 @@ class BookingAdmin(ServiceActionsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             return  # booking_create saved it, in BookingAddForm.clean()
-        changes = {}
-        for name in form.changed_data:
-            before, after = form.initial.get(name), form.cleaned_data.get(name)
-            if name == "equipment_needed":
-                before = ", ".join(str(item) for item in before or ())
-                after = ", ".join(str(item) for item in after or ())
-            changes[name] = [str(before), str(after)]
-        super().save_model(request, obj, form, change)
-        if changes:
-            BookingChange.objects.create(
-                booking=obj, user=request.user, action="edited_by_staff", changes=changes
+        if form.has_changed():
+            data = form.cleaned_data
+            services.booking_update_details(
+                booking=obj,
+                user=request.user,
+                title=data["title"],
+                attendees=data["attendees"],
+                equipment=list(data.get("equipment_needed") or ()),
+                notes=data.get("notes") or "",
             )
 
     def save_related(self, request, form, formsets, change):
-        if not change:
-            return  # booking_create set the equipment
-        super().save_related(request, form, formsets, change)
+        # booking_create (added) or booking_update_details (changed) set the
+        # equipment; the history inline is read-only (saving it writes nothing).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     # -- actions --
 
@@ -586,14 +561,16 @@ class BookingAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel selected bookings (with a reason)"))
     def cancel(self, request, queryset):
-        return cancel_with_reason(
+        return ask_reason(
             self,
             request,
             queryset,
+            services.booking_cancel_by_staff,
             lambda n: (
                 ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", n)
                 % {"count": n}
             ),
+            template="admin/rooms/booking/cancel_with_reason.html",
             title=_("Cancel bookings"),
         )
 
@@ -603,12 +580,12 @@ class BookingAdmin(ServiceActionsMixin, admin.ModelAdmin):
         return [
             path(
                 "agenda/",
-                self.admin_site.admin_view(self.agenda_view),
+                self.admin_site.admin_view(require_safe(self.agenda_view)),
                 name="rooms_booking_agenda",
             ),
             path(
                 "report/",
-                self.admin_site.admin_view(self.report_view),
+                self.admin_site.admin_view(require_safe(self.report_view)),
                 name="rooms_booking_report",
             ),
             *super().get_urls(),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organizations.admin import ServiceActionsMixin
+from cwop_portal.admin_helpers import ServiceActionsMixin
 from rooms import mail_services
 from rooms.models import MailItem
 

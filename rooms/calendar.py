@@ -5,7 +5,6 @@ whatever the number of bookings or slots.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -15,8 +14,6 @@ from django.utils.translation import gettext as _
 from rooms.models import Booking
 from rooms.schedule import DAY, Schedule, at, local_zone
 
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
-
 
 class Cell:
     FREE = "free"
@@ -24,20 +21,6 @@ class Cell:
     PENDING = "pending"
     CLOSED = "closed"
     PAST = "past"
-
-
-def parse_week(value, today=None):
-    """The Monday of an ISO week written as 2026-W48; None when malformed."""
-    today = today or timezone.localdate()
-    if not value:
-        return None
-    match = WEEK_PATTERN.match(value.strip())
-    if not match:
-        return None
-    try:
-        return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
 
 
 def week_label(monday):

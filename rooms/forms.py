@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cwop_portal import params
 from rooms.models import BookingSeries, Equipment, Resource
 from rooms.schedule import DAY, at
 
@@ -59,6 +60,16 @@ class ResourceFilterForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
     )
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day and not params.day_is_shown(day):  # 9999-12-31 + a day overflows
+            raise forms.ValidationError(
+                _("Choose a date in the years %(first)s–%(last)s."),
+                code="out_of_range",
+                params={"first": params.FIRST_YEAR, "last": params.LAST_YEAR},
+            )
+        return day
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -508,7 +509,9 @@ class BookingChange(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=50)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # Values are made JSON-ready by the services; the encoder is the safety net for
+    # a date or a decimal that reaches the history as it is.
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

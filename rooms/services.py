@@ -22,7 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cwop_portal.emails import send_email_on_commit, staff_emails
+from cwop_portal import params
+from cwop_portal.emails import send_email_now, send_email_on_commit, staff_emails
 from organizations.models import Membership, Organization
 from rooms import ics
 from rooms.models import Booking, BookingChange, BookingSeries, Resource
@@ -106,6 +107,15 @@ def check_times(resource, start, end, *, schedule=None, by_staff=False, now=None
     now = now or timezone.now()
     if end <= start:
         add("end", _("The end must be later than the start."))
+        return errors
+    if not (params.day_is_shown(start) and params.day_is_shown(end)):
+        # A mistyped year (staff may book past the horizon): the day-by-day checks
+        # below would run off the calendar at year 9999.
+        add(
+            "start",
+            _("Choose a date in the years %(first)s–%(last)s.")
+            % {"first": params.FIRST_YEAR, "last": params.LAST_YEAR},
+        )
         return errors
     minutes = int((end - start).total_seconds() // 60)
     local_start, local_end = _local(start), _local(end)
@@ -244,17 +254,7 @@ def _check_booking(
         errors["organization"] = [_("Bookings are made for published organisations only.")]
         return errors
     errors.update(check_times(resource, start, end, schedule=schedule, by_staff=by_staff, now=now))
-    if attendees is None or attendees < 1:
-        errors.setdefault("attendees", []).append(_("At least one person."))
-    elif attendees > resource.capacity:
-        errors.setdefault("attendees", []).append(
-            ngettext(
-                "%(resource)s holds at most %(capacity)s person.",
-                "%(resource)s holds at most %(capacity)s people.",
-                resource.capacity,
-            )
-            % {"resource": resource.name, "capacity": resource.capacity}
-        )
+    errors.update(check_attendees(resource, attendees))
     if resource.house_rules_pl and not rules_accepted and not by_staff:
         errors.setdefault("rules_accepted", []).append(_("Accept the house rules to book."))
     if (
@@ -278,6 +278,20 @@ def _check_booking(
                 }
             )
     return errors
+
+
+def check_attendees(resource, attendees):
+    """The capacity rule: {"attendees": [messages]}, empty when all is well."""
+    if attendees is None or attendees < 1:
+        return {"attendees": [_("At least one person.")]}
+    if attendees > resource.capacity:
+        message = ngettext(
+            "%(resource)s holds at most %(capacity)s person.",
+            "%(resource)s holds at most %(capacity)s people.",
+            resource.capacity,
+        ) % {"resource": resource.name, "capacity": resource.capacity}
+        return {"attendees": [message]}
+    return {}
 
 
 def _hours(minutes):
@@ -787,9 +801,91 @@ def booking_cancel(*, booking, user, reason="", now=None):
     return booking
 
 
+def _equipment_names(booking):
+    return ", ".join(str(item) for item in booking.equipment_needed.all())
+
+
+@transaction.atomic
+def booking_update_details(*, booking, user, title, attendees, equipment=(), notes=""):
+    """Staff change what a booking is for: its title, the number of people (within
+    the resource's capacity), the equipment and the notes. The time, the resource
+    and the status change only through the services above. Keeps the history;
+    returns the booking."""
+    if not user.is_staff:
+        raise PermissionDenied
+    booking = _locked_booking(booking)
+    title = (title or "").strip()
+    errors = {}
+    if attendees != booking.attendees:  # a later change of capacity binds new numbers only
+        errors.update(check_attendees(booking.resource, attendees))
+    if not title:
+        errors.setdefault("title", []).append(_("Say what the booking is for."))
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "title": booking.title,
+        "attendees": booking.attendees,
+        "equipment_needed": _equipment_names(booking),
+        "notes": booking.notes,
+    }
+    booking.title = title[:200]
+    booking.attendees = attendees
+    booking.notes = notes or ""
+    booking.save(update_fields=["title", "attendees", "notes", "updated_at"])
+    booking.equipment_needed.set(equipment)
+    after = {
+        "title": booking.title,
+        "attendees": booking.attendees,
+        "equipment_needed": _equipment_names(booking),
+        "notes": booking.notes,
+    }
+    changes = {
+        name: [str(before[name]), str(after[name])]
+        for name in before
+        if before[name] != after[name]
+    }
+    if changes:
+        _history(booking, user, "edited_by_staff", changes)
+    return booking
+
+
+@transaction.atomic
+def booking_release(*, booking, user=None, reason="", now=None):
+    """Free a room held for the centre's own use (a consultation in person, a
+    training session) that what it was held for no longer needs: the booking is
+    cancelled, with a line in its history. Nobody is e-mailed: the centre's own
+    bookings have no organisation to tell, and the people of the consultation or
+    training hear from its own service. A booking no longer active stays as it is.
+    Returns the booking."""
+    booking = _locked_booking(booking)
+    if booking.organization_id is not None:
+        raise ValueError("Only a booking for the centre's own use is released.")
+    if not booking.is_active:
+        return booking
+    previous = booking.status
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now or timezone.now()
+    booking.cancelled_by = user if user is not None and user.is_authenticated else None
+    booking.cancellation_reason = reason
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancellation_reason",
+            "updated_at",
+        ]
+    )
+    _history(booking, user, "cancelled", {"status": [previous, "cancelled"]}, note=reason)
+    return booking
+
+
 def send_booking_reminders(*, now=None):
     """E-mail the day-before reminder of tomorrow's (local) confirmed bookings, once
-    each: a booking is marked in the same transaction, so a re-run sends nothing."""
+    each; returns how many were sent. The booking's row stays locked while its
+    reminder is sent, and is marked only when the mail went out: a failed one is
+    tried again by the next run, and a run that stops between the mail and the
+    commit sends it once more (a duplicate rather than a lost reminder)."""
     now = now or timezone.now()
     tomorrow = _local(now).date() + DAY
     window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
@@ -812,15 +908,17 @@ def send_booking_reminders(*, now=None):
             )
             if booking is None:
                 continue
-            booking.reminder_sent_at = now
-            booking.save(update_fields=["reminder_sent_at"])
-            send_email_on_commit(
+            delivery = send_email_now(
                 "booking_reminder",
                 {"booking": booking},
                 _recipients(booking),
                 attachments=[ics.booking_attachment(booking)],
             )
-            sent += 1
+            if delivery.failed:
+                continue
+            booking.reminder_sent_at = now
+            booking.save(update_fields=["reminder_sent_at"])
+            sent += delivery.sent
     return sent
 
 

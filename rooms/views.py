@@ -19,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cwop_portal import params
+from cwop_portal.emails import mail_failed
 from organizations.models import Membership
 from organizations.views.member import get_organization_for_member_or_404
-from rooms import ics, services
-from rooms.calendar import monday_of, open_during, parse_week, week_calendar, week_label
+from rooms import feed_services, ics, services
+from rooms.calendar import monday_of, open_during, week_calendar, week_label
 from rooms.forms import BookingForm, CancelForm, ResourceFilterForm
 from rooms.models import Booking, CalendarFeed, Resource, ResourcePhoto
-from rooms.schedule import opening_hours_summary
+from rooms.schedule import local_zone, opening_hours_summary
 from rooms.services import SeriesMode
 
 UPCOMING_LIMIT = 100
@@ -70,20 +72,37 @@ def resource_list(request):
 
 
 def _week_nav(monday):
+    """Links to the weeks around `monday`; none past the years the calendar shows."""
+    previous, following = monday - datetime.timedelta(days=7), monday + datetime.timedelta(days=7)
     return {
         "week": week_label(monday),
-        "previous_week": week_label(monday - datetime.timedelta(days=7)),
-        "next_week": week_label(monday + datetime.timedelta(days=7)),
+        "previous_week": week_label(previous) if params.day_is_shown(previous) else "",
+        "next_week": week_label(following) if params.day_is_shown(following) else "",
         "this_week": week_label(monday_of(timezone.localdate())),
     }
+
+
+def _requested_week(request):
+    """(Monday of the week to show, whether ?tydzien= was not understood, whether it
+    was outside the years the calendar shows and the nearest week is shown)."""
+    requested = request.GET.get("tydzien")
+    if not requested:
+        return monday_of(timezone.localdate()), False, False
+    monday = params.parse_iso_week(requested)
+    if monday is None:
+        return monday_of(timezone.localdate()), True, False
+    if not params.day_is_shown(monday):
+        nearest = monday_of(params.nearest_shown_day(monday))
+        if not params.day_is_shown(nearest):  # the week the first year starts in
+            nearest += datetime.timedelta(days=7)
+        return nearest, False, True
+    return monday, False, False
 
 
 @require_safe
 def resource_detail(request, slug):
     resource = get_object_or_404(_listing(), slug=slug)
-    today = timezone.localdate()
-    requested = request.GET.get("tydzien")
-    monday = parse_week(requested) or monday_of(today)
+    monday, week_invalid, week_out_of_range = _requested_week(request)
     calendar = week_calendar(resource, monday)
     organization_ids = set()
     if request.user.is_authenticated:
@@ -100,7 +119,10 @@ def resource_detail(request, slug):
             "calendar": calendar,
             "monday": monday,
             "sunday": monday + datetime.timedelta(days=6),
-            "week_invalid": bool(requested) and parse_week(requested) is None,
+            "week_invalid": week_invalid,
+            "week_out_of_range": week_out_of_range,
+            "first_year": str(params.FIRST_YEAR),
+            "last_year": str(params.LAST_YEAR),
             "my_organization_ids": organization_ids,
             "opening_hours": opening_hours_summary(resource),
             "closed_weekday_reason": _("Closed on this day of the week"),
@@ -119,9 +141,16 @@ def _initial_from_query(request, resource):
     """Prefill the form from the calendar's link (?start=2026-12-01T10:00)."""
     initial = {"attendees": 1}
     value = request.GET.get("start", "")
-    try:
-        start = datetime.datetime.fromisoformat(value)
-    except ValueError:
+    start = params.parse_local_datetime(value, local_zone())
+    if start is None:
+        if value:
+            messages.warning(
+                request,
+                _(
+                    "The start time in the address (start) could not be used; "
+                    "choose the date and time in the form."
+                ),
+            )
         return initial
     initial["date"] = start.date()
     if resource.books_whole_days:
@@ -171,7 +200,21 @@ def booking_create(request, slug):
         try:
             if not repeat:
                 booking = services.booking_create(user=request.user, **arguments)
-                if booking.status == Booking.Status.PENDING:
+                pending = booking.status == Booking.Status.PENDING
+                if mail_failed("booking_received", "booking_confirmed"):
+                    messages.warning(
+                        request,
+                        _(
+                            "Booking requested. The staff will confirm it. We could not e-mail "
+                            "you just now: follow the booking on this page."
+                        )
+                        if pending
+                        else _(
+                            "Booking confirmed. We could not e-mail you the confirmation just "
+                            "now: the booking is on this page."
+                        ),
+                    )
+                elif pending:
                     messages.success(
                         request,
                         _("Booking requested. The staff will confirm it; we have e-mailed you."),
@@ -333,9 +376,21 @@ def booking_cancel(request, pk):
             message = " ".join(getattr(error, "messages", [])) or _("You cannot cancel it.")
             messages.error(request, message)
         else:
-            messages.success(request, _("Booking cancelled. We have e-mailed the confirmation."))
+            if mail_failed():
+                messages.warning(
+                    request, _("Booking cancelled. We could not e-mail the confirmation just now.")
+                )
+            else:
+                messages.success(
+                    request, _("Booking cancelled. We have e-mailed the confirmation.")
+                )
     else:
-        messages.error(request, _("The reason is too long (at most 1000 characters)."))
+        # The field's own words: too long, a NUL byte, …
+        messages.error(
+            request,
+            _("The reason could not be accepted: %(errors)s")
+            % {"errors": " ".join(form.errors["reason"])},
+        )
     return redirect(booking)
 
 
@@ -356,11 +411,10 @@ def calendar_feed_manage(request, slug):
     organization = get_organization_for_member_or_404(request.user, slug, admin_only=True)
     action = request.POST.get("action")
     if action == "delete":
-        CalendarFeed.objects.filter(organization=organization).delete()
+        feed_services.calendar_feed_delete(organization=organization)
         messages.success(request, _("The private calendar address is switched off."))
     elif action in {"create", "renew"}:
-        CalendarFeed.objects.filter(organization=organization).delete()
-        CalendarFeed.objects.create(organization=organization)
+        feed_services.calendar_feed_renew(organization=organization)
         messages.success(
             request,
             _("A new private calendar address is ready; the old one, if any, no longer works."),
@@ -372,6 +426,8 @@ def calendar_feed_manage(request, slug):
 def calendar_feed(request, token):
     """The private feed: the organisation's bookings with their details. The secret
     token in the address is the only key, so keep it out of logs and caches."""
+    if not params.is_token(token):  # a NUL byte would reach PostgreSQL
+        raise Http404
     feed = get_object_or_404(CalendarFeed.objects.select_related("organization"), token=token)
     since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
     bookings = (

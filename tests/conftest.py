@@ -9,7 +9,7 @@ from django.db.models.sql import compiler
 from django.db.transaction import TransactionManagementError
 from django.dispatch import receiver
 from django.urls import clear_url_caches
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cwop_portal.roles import ADVISORS, CENTRE_STAFF
 from tests import write_paths
@@ -97,11 +97,15 @@ def _language_changed(*, setting, **kwargs):
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test gets an empty cache (rate limits) and its own media folder."""
+    """Each test gets an empty cache (rate limits), its own media folder, and starts
+    in the default language (a request to an English page leaves English active in
+    the thread)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    translation.deactivate()
     yield
     cache.clear()
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -125,6 +129,13 @@ def staff(db):
     user = UserFactory(email="staff@cwop.example.org", is_staff=True)
     user.groups.add(Group.objects.get(name=CENTRE_STAFF))
     return user
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """The test client, logged in as centre staff (for the admin)."""
+    client.force_login(staff)
+    return client
 
 
 @pytest.fixture

@@ -27,3 +27,9 @@ WHITENOISE_AUTOREFRESH = True
 
 # Notes each POST and whether it ran outside a test transaction (tests/write_paths.py).
 MIDDLEWARE = [*MIDDLEWARE, "tests.write_paths.RecorderMiddleware"]  # noqa: F405
+
+# The real settings' database cache (shared by all processes, see the settings) would
+# add queries to every page (the footer's settings come from the cache) and change
+# the query budgets; tests run in one process, where a local-memory cache counts the
+# same. tests/cwop_portal/test_shared_cache.py checks the real settings' cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -87,7 +87,12 @@ def test_seed_demo_is_idempotent_and_marks_its_records_as_demo():
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     demo_users = User.objects.filter(is_demo=True)
-    assert demo_users.count() == 2
+    members = [user for user in demo_users if user.has_usable_password()]
+    assert sorted(user.email for user in members) == ["czlonek2@example.com", "czlonek@example.com"]
+    # The other demo organisations' representatives: demo accounts nobody logs in as.
+    representatives = demo_users.exclude(pk__in=[user.pk for user in members])
+    assert representatives.exists()
+    assert all(user.email.endswith("@demo.example.org") for user in representatives)
     assert User.objects.filter(is_demo=False).count() == 0
     site = SiteSettings.load()
     assert site.is_demo

@@ -1,6 +1,7 @@
 """Organisations in the directory, their members, history and relayed messages."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -270,6 +271,24 @@ class Organization(models.Model):
             ).values_list("user__email", flat=True)
         )
 
+    def has_active_administrator(self):
+        return self.memberships.filter(
+            status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN, user__is_active=True
+        ).exists()
+
+    def contact_recipients(self):
+        """Where a message sent through the portal goes: the organisation's own
+        address, or else its active administrators."""
+        return [self.public_email] if self.public_email else self.admin_emails()
+
+    def can_be_contacted(self):
+        """Whether residents can write to it through the portal now: it is in the
+        directory and somebody answers for it. A relayed message is e-mailed and also
+        kept on the administrators' messages page (where they find it when the
+        e-mail did not go out), so without an active administrator nobody would be
+        sure to read it, whatever address the profile has."""
+        return self.is_published and self.has_active_administrator()
+
     @property
     def display_email(self):
         return self.public_email if self.show_email else ""
@@ -339,7 +358,9 @@ class OrganizationChange(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=50)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # Values are made JSON-ready by the services; the encoder is the safety net for
+    # a date or a decimal that reaches the history as it is.
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -352,12 +373,28 @@ class OrganizationChange(models.Model):
         return f"{self.organization} – {self.action}"
 
 
+class ContactMessageQuerySet(models.QuerySet):
+    """The retention period (settings.CONTACT_MESSAGE_RETENTION_DAYS) splits the
+    messages: those within it are shown (the members' page, the admin), the others
+    are as good as deleted until `purge_contact_messages` deletes them."""
+
+    def _cutoff(self, days, now):
+        days = settings.CONTACT_MESSAGE_RETENTION_DAYS if days is None else days
+        return (now or timezone.now()) - timezone.timedelta(days=days)
+
+    def retained(self, *, days=None, now=None):
+        return self.filter(created_at__gte=self._cutoff(days, now))
+
+    def expired(self, *, days=None, now=None):
+        return self.filter(created_at__lt=self._cutoff(days, now))
+
+
 class ContactMessage(models.Model):
     """A message a resident sent to an organisation through the portal.
 
     It is e-mailed to the organisation and kept only for the retention period
-    (settings.CONTACT_MESSAGE_RETENTION_DAYS), then purged by
-    `purge_contact_messages`.
+    (settings.CONTACT_MESSAGE_RETENTION_DAYS): `retained()` hides older ones at
+    once, `purge_contact_messages` deletes them.
     """
 
     organization = models.ForeignKey(
@@ -370,6 +407,8 @@ class ContactMessage(models.Model):
     sender_email = models.EmailField(_("e-mail address"))
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    objects = ContactMessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact message")

@@ -388,15 +388,16 @@ def membership_update(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def organization_messages(request, slug):
-    """Messages residents sent through the portal, kept for the retention period
-    (they were also e-mailed); for the organisation's administrators."""
+    """Messages residents sent through the portal, shown for the retention period
+    (they were also e-mailed), older ones hidden even before the purge deletes
+    them; for the organisation's administrators."""
     organization = get_organization_for_member_or_404(request.user, slug, admin_only=True)
     return render(
         request,
         "organizations/member_messages.html",
         {
             "organization": organization,
-            "contact_messages": organization.contact_messages.order_by("-created_at"),
+            "contact_messages": organization.contact_messages.retained().order_by("-created_at"),
             "retention_days": settings.CONTACT_MESSAGE_RETENTION_DAYS,
         },
     )

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cwop_portal.emails import mail_failed
 from cwop_portal.spreadsheets import neutralise_formula
 from organizations import services
 from organizations.forms.public import ContactForm, DirectoryFilterForm
@@ -75,6 +76,7 @@ def organization_detail(request, slug):
             .first()
         )
     is_member = membership_status == Membership.Status.ACTIVE
+    can_be_contacted = organization.can_be_contacted()
     return render(
         request,
         "organizations/organization_detail.html",
@@ -88,9 +90,8 @@ def organization_detail(request, slug):
                 and organization.is_published
             ),
             "sees_moderation": is_member or request.user.is_staff,
-            "contact_form": (
-                ContactForm(organization=organization) if organization.is_published else None
-            ),
+            # None also when nobody answers for the organisation (the page says so).
+            "contact_form": ContactForm(organization=organization) if can_be_contacted else None,
         },
     )
 
@@ -98,6 +99,14 @@ def organization_detail(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def organization_contact(request, slug):
     organization = get_object_or_404(Organization.objects.published(), slug=slug)
+    if request.method != "POST" and not organization.can_be_contacted():
+        # Nobody would read a message: say so instead of offering the form. (A form
+        # sent meanwhile is refused by the service, what was written kept in it.)
+        return render(
+            request,
+            "organizations/organization_contact.html",
+            {"organization": organization, "form": None, "rate_limited": False},
+        )
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data, organization=organization)
     status = 200
@@ -131,6 +140,17 @@ def organization_contact(request, slug):
 
 
 def _sent(request, organization):
+    if mail_failed():
+        messages.warning(
+            request,
+            _(
+                "Your message to %(organization)s has been saved, but the e-mail to the "
+                "organisation could not be sent just now. Its administrators will see your "
+                "message in the portal and can reply to the e-mail address you gave."
+            )
+            % {"organization": organization.name},
+        )
+        return redirect(organization)
     messages.success(
         request,
         _(

@@ -93,12 +93,6 @@ def register(training, n, *, status=Registration.Status.REGISTERED, **extra):
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def room():
     return make_resource(name_pl="Sala konsultacji", capacity=12)
 

@@ -376,6 +376,57 @@ def test_the_advisor_adds_and_deletes_days_off_and_extra_hours(advisor_client, m
     assert mine.exceptions.count() == 1
 
 
+EXTRA_HOURS = {
+    "kind": "extra",
+    "starts": "16:00",
+    "ends": "18:00",
+    "slot_minutes": "45",
+    "buffer_minutes": "15",
+    "mode": Mode.ONLINE,
+    "room": "",
+    "note": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("slot_minutes", "99999999999", "mniejsza lub równa 240"),
+        ("slot_minutes", "2000000000", "mniejsza lub równa 240"),
+        ("slot_minutes", "241", "mniejsza lub równa 240"),
+        ("buffer_minutes", "99999999999", "mniejsza lub równa 120"),
+        ("buffer_minutes", "2000000000", "mniejsza lub równa 120"),
+        ("buffer_minutes", "121", "mniejsza lub równa 120"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["rule", "exception"])
+def test_slots_and_breaks_have_the_same_limits_on_hours_and_exceptions(
+    advisor_client, mine, kind, field, value, message
+):
+    day = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    if kind == "rule":
+        url, data = reverse("consultations:advisor_rule_create"), {**RULE, field: value}
+    else:
+        url = reverse("consultations:advisor_exception_create")
+        data = {**EXTRA_HOURS, "date": day, field: value}
+    response = advisor_client.post(url, data)
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors[field]
+    assert message in error
+    assert not mine.rules.exists() and not mine.exceptions.exists()
+    html = response.content.decode()
+    limit = "240" if field == "slot_minutes" else "120"
+    assert f'max="{limit}"' in html  # the browser knows the limit too
+
+
+def test_the_longest_slot_and_break_are_accepted_on_an_exception(advisor_client, mine):
+    day = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    data = {**EXTRA_HOURS, "date": day, "slot_minutes": "240", "buffer_minutes": "120"}
+    response = advisor_client.post(reverse("consultations:advisor_exception_create"), data)
+    assert response.status_code == 302
+    assert (mine.exceptions.get().slot_minutes, mine.exceptions.get().buffer_minutes) == (240, 120)
+
+
 # --- Private notes stay private ---------------------------------------------------------
 
 

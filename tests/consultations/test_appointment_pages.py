@@ -623,6 +623,28 @@ def test_after_the_cut_off_the_client_is_told_to_call(client, advisor):
     assert appointment.status == Appointment.Status.CONFIRMED
 
 
+@pytest.mark.parametrize(
+    ("reason", "problem"),
+    [
+        ("Choroba\x00", "Null characters are not allowed."),
+        ("x" * 1001, "Ensure this value has at most 1000 characters (it has 1001)."),
+    ],
+)
+def test_a_reason_the_form_refuses_is_named_and_nothing_is_cancelled(
+    client, advisor, reason, problem
+):
+    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
+    manage_url = en("appointment_manage", services.make_client_token(appointment))
+
+    response = client.post(manage_url, {"action": "cancel", "reason": reason})
+
+    assert response.status_code == 302
+    page = text(client.get(manage_url))
+    assert f"The reason could not be accepted: {problem}" in page
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CONFIRMED
+
+
 def test_private_notes_never_appear_on_the_clients_page(client, advisor, staff):
     appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
     services.appointment_set_notes(

@@ -546,6 +546,34 @@ def test_publishing_reserves_the_room_of_every_session_for_the_centre(staff):
     assert [s.room_booking for s in sessions] == list(bookings)
 
 
+def test_a_moved_session_releases_its_old_room_booking_quietly(staff, send):
+    room = make_room()
+    training = make_training(
+        status=Training.Status.DRAFT, place="", sessions=[(tue(11), tue(13), room)]
+    )
+    old = make_booking(
+        resource=room,
+        organization=None,
+        start=tue(10),
+        end=tue(12),
+        title="Szkolenie",
+        created_by=staff,
+    )
+    training.sessions.update(room_booking=old)  # booked for 10:00, then moved an hour on
+    mail.outbox.clear()
+
+    send(services.training_publish, training=training, user=staff)
+
+    old.refresh_from_db()
+    assert (old.status, old.cancelled_by) == ("cancelled", staff)
+    assert list(old.changes.values_list("action", "note")) == [
+        ("cancelled", "The training session has moved.")
+    ]
+    session = training.sessions.get()
+    assert (session.room_booking.start, session.room_booking.status) == (tue(11), "confirmed")
+    assert mail.outbox == []  # the centre's own booking: nobody to tell
+
+
 def test_a_taken_room_stops_publishing_and_names_the_session_and_the_conflict(staff):
     room = make_room()
     make_booking(
@@ -646,6 +674,13 @@ def test_cancelling_a_training_emails_everyone_and_frees_the_rooms(
     assert set(Registration.objects.values_list("status", flat=True)) == {"cancelled"}
     booking = Booking.objects.get(resource=room)
     assert booking.status == "cancelled"
+    # Released for the centre's own use: a line in its history, and no letter to
+    # the staff member who published the training.
+    assert list(booking.changes.order_by("pk").values_list("action", "note"))[-1] == (
+        "cancelled",
+        "Training cancelled: Choroba trenera.",
+    )
+    assert letters_to(staff.email) == []
     # The room is free again for an organisation.
     assert make_booking(resource=room, start=tue(10), end=tue(12)).pk
     with pytest.raises(ValidationError, match="already cancelled"):

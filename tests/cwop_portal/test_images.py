@@ -1,9 +1,12 @@
 """Uploaded images: checked, stripped of metadata and re-encoded before they are stored."""
 
+import contextlib
+import functools
 import io
 import struct
 import zipfile
 import zlib
+from unittest import mock
 
 import pytest
 from django import forms
@@ -12,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 
 from cwop_portal.images import MAX_BYTES, clean_image_upload, validate_image_upload
 
@@ -282,7 +285,9 @@ def test_an_image_with_more_pixels_than_the_limit_is_refused(max_pixels, refused
     if refused:
         error = refusal(content, "plan.png", max_pixels=max_pixels)
         assert error.code == "image_too_large_pixels"
-        assert error.messages == ["The image has too many pixels (100 × 100)."]
+        assert error.messages == [
+            "The image has too many pixels (100 × 100). The limit is 9,999 pixels, e.g. 99 × 99."
+        ]
     else:
         assert cleaned(content, "plan.png", max_pixels=max_pixels)[1].size == (100, 100)
 
@@ -299,7 +304,9 @@ def test_a_tiny_png_over_pillows_bomb_warning_is_refused_even_under_a_generous_l
     error = refusal(bomb, "bomb.png", max_pixels=10**9)
 
     assert error.code == "image_too_large_pixels"
-    assert error.messages == ["The image has too many pixels."]
+    assert error.messages == [  # Pillow's limit is the one that applied
+        "The image has too many pixels. The limit is 89,478,485 pixels, e.g. 9459 × 9459."
+    ]
 
 
 # Polyglots: an image that is also something else
@@ -431,3 +438,193 @@ def test_an_image_form_field_with_the_validator_refuses_a_polyglot_pillow_accept
         field.clean(upload)
 
     assert excinfo.value.messages == POLYGLOT_MESSAGE
+
+
+# The cost of an upload: refused from its header, before any pixel is decoded
+
+
+@functools.cache
+def square_6300(image_format):
+    """A 6300 × 6300 image of a few kilobytes (one colour compresses to nothing):
+    decoding one ties up a worker for seconds and hundreds of megabytes."""
+    mode, options = {
+        "PNG-1bit": ("1", {}),
+        "PNG-paletted": ("P", {}),
+        "GIF": ("P", {}),
+        "WEBP": ("RGB", {"lossless": True}),
+        "JPEG": ("L", {}),
+    }[image_format]
+    buffer = io.BytesIO()
+    Image.new(mode, (6300, 6300)).save(buffer, image_format.split("-")[0], **options)
+    return buffer.getvalue()
+
+
+BOMBS = ["PNG-1bit", "PNG-paletted", "GIF", "WEBP", "JPEG"]
+BOMB_MESSAGE = (
+    "The image has too many pixels (6300 × 6300). The limit is 16,000,000 pixels, e.g. 4000 × 4000."
+)
+
+
+@contextlib.contextmanager
+def no_decoding():
+    """Any decoding of pixels inside the block fails the test (every way to the
+    pixels goes through load()); yields the sizes of the images decoded."""
+    calls = []
+
+    def no_load(image, *args, **kwargs):
+        calls.append(image.size)
+        raise AssertionError(f"decoded an image of {image.size}")
+
+    with (
+        mock.patch.object(Image.Image, "load", no_load),
+        mock.patch.object(ImageFile.ImageFile, "load", no_load),
+    ):
+        yield calls
+
+
+@pytest.mark.parametrize("image_format", BOMBS)
+def test_a_6300_px_square_of_a_few_kilobytes_is_refused_without_decoding_it(image_format):
+    content = square_6300(image_format)
+    assert len(content) < 500 * 1024
+
+    with no_decoding() as decoded:
+        error = refusal(content, "bomb." + image_format.split("-")[0].lower())
+        with pytest.raises(ValidationError) as excinfo:
+            validate_image_upload(SimpleUploadedFile("bomb.png", content))
+
+    assert error.code == "image_too_large_pixels"
+    assert error.messages == [BOMB_MESSAGE]
+    assert excinfo.value.messages == [BOMB_MESSAGE]
+    assert decoded == []
+
+
+def test_an_image_at_the_pixel_budget_is_accepted():
+    content = image_bytes("PNG", size=(4000, 4000), mode="1", color=1)
+
+    _, image = cleaned(content, "plan.png")
+
+    assert image.size == (1600, 1600)
+
+
+def progressive_jpeg_with_scans(count):
+    """A small progressive JPEG whose scans are repeated: libjpeg decodes every one."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), RED).save(buffer, "JPEG", progressive=True)
+    data = buffer.getvalue()
+    first = data.index(b"\xff\xda")
+    body = data[first:-2]  # the scans (with the tables between them), without EOI
+    return data[:first] + body * (count // body.count(b"\xff\xda") + 1) + b"\xff\xd9"
+
+
+def test_a_jpeg_of_thousands_of_scans_is_refused_without_decoding_it():
+    content = progressive_jpeg_with_scans(5000)
+    assert len(content) < MAX_BYTES
+
+    with no_decoding() as decoded:
+        error = refusal(content)
+
+    assert error.code == "image_too_many_scans"
+    assert decoded == []
+
+
+def test_a_progressive_jpeg_as_cameras_and_editors_write_it_is_accepted():
+    content = image_bytes("JPEG", size=(400, 300), progressive=True, optimize=True)
+
+    _, image = cleaned(content)
+
+    assert image.size == (400, 300)
+
+
+# Every image upload of the site and the admin goes through these checks.
+
+
+def _site_logo(client, ngo_member, upload):
+    client.force_login(ngo_member)
+    response = client.post(
+        reverse_en("organizations:organization_create"),
+        {"name": "Stowarzyszenie Bojary", "legal_form": "association", "krs": "359730",
+         "city": "Białystok", "logo": upload},
+    )  # fmt: skip
+    return response.context["form"].errors.get("logo")
+
+
+def _site_news_image(client, ngo_member, upload):
+    from tests.organizations.factories import MembershipFactory, OrganizationFactory
+
+    organization = OrganizationFactory()
+    MembershipFactory(user=ngo_member, organization=organization)
+    client.force_login(ngo_member)
+    response = client.post(
+        reverse_en("organizations:news_create", organization.slug),
+        {"title": "Warsztaty", "category": "announcement", "lead": "Zapraszamy.",
+         "lead_image": upload, "lead_image_alt": "Uczestnicy"},
+    )  # fmt: skip
+    return response.context["form"].errors.get("lead_image")
+
+
+def reverse_en(name, *args):
+    from django.urls import reverse
+
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("upload_path", [_site_logo, _site_news_image], ids=["logo", "news"])
+def test_a_bomb_is_refused_on_the_site_forms_with_the_limit_on_the_field(
+    upload_path, client, ngo_member, settings
+):
+    upload = SimpleUploadedFile("bomb.png", square_6300("PNG-1bit"), "image/png")
+
+    with no_decoding() as decoded:
+        errors = upload_path(client, ngo_member, upload)
+
+    assert errors == [BOMB_MESSAGE]
+    assert decoded == []
+    assert not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*"))
+
+
+def _admin_image_forms(request):
+    """(model, field name, form class) of every image field the admin edits,
+    directly or in an inline."""
+    from django.contrib import admin
+    from django.db import models
+
+    found = []
+    for model_admin in admin.site._registry.values():
+        forms_ = [(model_admin.model, model_admin.get_form(request))]
+        forms_ += [
+            (inline.model, inline.get_formset(request).form)
+            for inline in model_admin.get_inline_instances(request)
+        ]
+        for model, form in forms_:
+            for field in model._meta.get_fields():
+                if isinstance(field, models.ImageField) and field.name in form.base_fields:
+                    found.append((model, field.name, form))
+    return found
+
+
+@pytest.mark.django_db
+def test_a_bomb_is_refused_by_every_admin_form_with_an_image(rf, staff, settings):
+    request = rf.get("/admin/")
+    request.user = staff
+    staff.is_superuser = True
+    image_forms = _admin_image_forms(request)
+    assert {f"{model._meta.label}.{name}" for model, name, _ in image_forms} >= {
+        "organizations.Organization.logo",
+        "organizations.NewsPost.lead_image",
+        "rooms.ResourcePhoto.image",
+        "consultations.Advisor.photo",
+        "library.Book.cover",
+    }
+
+    content = square_6300("PNG-1bit")
+    for model, name, form_class in image_forms:
+        form = form_class(data={}, files={name: SimpleUploadedFile("bomb.png", content)})
+
+        with no_decoding() as decoded:
+            assert not form.is_valid()
+
+        assert form.errors.get(name) == [BOMB_MESSAGE], (model, name)
+        assert decoded == [], (model, name)
+    assert not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*"))

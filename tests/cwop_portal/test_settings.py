@@ -92,8 +92,10 @@ def test_redis_cache_is_used_when_redis_url_is_set(tmp_path):
         tmp_path,
     )
     assert backend == "django.core.cache.backends.redis.RedisCache"
+    # Without Redis: the database cache, shared by every process (#12; not a
+    # per-process local-memory cache, which let each worker count rate limits alone).
     local = settings_value("settings.CACHES['default']['BACKEND']", {"DEBUG": "1"}, tmp_path)
-    assert local == "django.core.cache.backends.locmem.LocMemCache"
+    assert local == "django.core.cache.backends.db.DatabaseCache"
 
 
 def test_ssl_redirect_can_be_switched_off_for_a_tls_terminating_proxy(tmp_path):

@@ -365,8 +365,16 @@ def test_cancelling_a_hold_that_has_ended_is_refused_not_an_error(client, ngo_me
 
 
 def test_loans_of_a_deleted_account_stay_out_of_everyone_elses_page(client, ngo_member):
-    """A loan whose borrower was deleted has no borrower: it is nobody's to renew."""
-    loan = make_loan(copy=make_book(copies=1).copies.get(), borrower=None)
+    """A loan whose borrower was deleted has no borrower: it is nobody's to renew. (Only
+    a returned loan can lose its borrower: the database refuses a book on loan to
+    nobody.)"""
+    now = timezone.now()
+    loan = make_loan(
+        copy=make_book(copies=1).copies.get(),
+        borrower=None,
+        lent_at=now - datetime.timedelta(days=3),
+        returned_at=now,
+    )
     client.force_login(ngo_member)
     assert client.post(renew_url(loan)).status_code == 404
     assert Loan.objects.get(pk=loan.pk).renewals == 0

@@ -25,12 +25,6 @@ HOLDS = "/admin/library/hold/"
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def reader():
     return UserFactory(email="czytelnik@example.org", first_name="Jan", last_name="Czytelnik")
 

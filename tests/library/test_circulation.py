@@ -353,7 +353,7 @@ def test_an_account_with_books_on_loan_cannot_be_deleted(client, book, staff):
     client.force_login(reader)
     response = client.post("/en/konto/usun/", {"password": "secret-pass-123"})
     assert response.status_code == 200
-    assert "You have 1 library book on loan" in response.content.decode()
+    assert "1 library book is still on loan to this account." in response.content.decode()
     reader.refresh_from_db()
     assert reader.is_active
 

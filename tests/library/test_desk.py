@@ -25,12 +25,6 @@ OVERDUE = "/admin/library/book/overdue/"
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def reader():
     return UserFactory(email="czytelniczka@example.org", first_name="Ewa", last_name="Czytelna")
 

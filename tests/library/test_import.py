@@ -116,12 +116,6 @@ def english(settings):
         yield
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def upload(client, rows=None, fmt="xlsx", *, name=None, data=None, follow=False, **options):
     if data is None:
         name, data = spreadsheet(rows, fmt, **options)

@@ -10,10 +10,19 @@ pytestmark = pytest.mark.django_db
 ORG_EMAIL = "zarzad@sasiedzi.example.org"
 
 
+def with_administrator(organization):
+    """Residents write only to an organisation somebody answers for (an active
+    administrator)."""
+    MembershipFactory(organization=organization)
+    return organization
+
+
 @pytest.fixture
 def organization(db):
-    return OrganizationFactory(
-        name="Stowarzyszenie Sąsiedzi", public_email=ORG_EMAIL, show_email=False
+    return with_administrator(
+        OrganizationFactory(
+            name="Stowarzyszenie Sąsiedzi", public_email=ORG_EMAIL, show_email=False
+        )
     )
 
 
@@ -179,7 +188,7 @@ def test_the_honeypot_is_hidden_from_people_and_screen_readers(client, organizat
 def test_too_many_messages_from_one_address_are_refused_with_429(
     client, organization, rate_limit, mailoutbox, django_capture_on_commit_callbacks
 ):
-    other = OrganizationFactory()
+    other = with_administrator(OrganizationFactory())
     for target in [organization, organization, other]:
         assert send(client, target, django_capture_on_commit_callbacks).status_code == 302
     response = send(
@@ -259,3 +268,76 @@ def test_the_consent_states_that_the_organisation_becomes_controller_and_links_t
     assert '<a href="/en/polityka-prywatnosci/">' in helptext
     assert "Information on personal data processing" in text
     assert "President of the Personal Data Protection Office" in text
+
+
+# --- Nobody to read it ------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.write_path("organizations:organization_contact")
+def test_an_organisation_nobody_answers_for_says_so_and_its_form_saves_nothing(client, mailoutbox):
+    """Its last administrator was removed (e.g. by staff): a message would be e-mailed
+    to an address nobody answers for and kept on a page nobody can open."""
+    organization = with_administrator(
+        OrganizationFactory(name="Stowarzyszenie Bez Zarządu", public_email=ORG_EMAIL)
+    )
+    organization.memberships.all().delete()
+
+    profile = client.get(f"/en/organizacje/{organization.slug}/").content.decode()
+    notice = "At the moment this organisation has nobody to receive messages sent through"
+    assert notice in profile
+    assert 'name="consent"' not in profile
+    page = client.get(contact_url(organization, "en"))
+    assert page.status_code == 200
+    assert notice in page.content.decode()
+    assert 'name="message"' not in page.content.decode()
+
+    response = client.post(contact_url(organization, "en"), message_data())
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "has nobody to receive messages sent through the portal, so your message has" in text
+    assert "chciałabym zostać wolontariuszką" in text  # what was written stays in the form
+    assert ContactMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_an_administrator_whose_account_is_switched_off_does_not_count(
+    client, ngo_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    organization = OrganizationFactory(public_email="")
+    MembershipFactory(user=ngo_member, organization=organization)
+    ngo_member.is_active = False
+    ngo_member.save()
+    response = send(client, organization, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert ContactMessage.objects.count() == 0
+    assert mailoutbox == []
+
+
+# --- The admin ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.write_path(
+    "admin:organizations_contactmessage_delete",
+    "admin:organizations_contactmessage_changelist:delete_selected",
+)
+def test_staff_delete_a_message_in_the_admin_for_instance_an_abusive_one(client, staff):
+    organization = with_administrator(OrganizationFactory())
+    messages = [
+        ContactMessage.objects.create(
+            organization=organization, sender_name=name, sender_email="x@example.org", body="."
+        )
+        for name in ("Pierwsza", "Druga", "Trzecia")
+    ]
+    client.force_login(staff)
+    response = client.post(
+        f"/admin/organizations/contactmessage/{messages[0].pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/organizations/contactmessage/",
+        {"action": "delete_selected", "_selected_action": [messages[1].pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(ContactMessage.objects.values_list("sender_name", flat=True)) == ["Trzecia"]

@@ -38,7 +38,7 @@ def get_html(client, url):
 
 @pytest.fixture
 def organization(db):
-    return OrganizationFactory(
+    organization = OrganizationFactory(
         name="Fundacja Pomocy Seniorom „Złota Jesień”",
         short_name="Złota Jesień",
         legal_form=Organization.LegalForm.FOUNDATION,
@@ -64,6 +64,8 @@ def organization(db):
         volunteering_description="Odwiedziny u osób samotnych, dwie godziny w tygodniu.",
         data_confirmed_on=datetime.date(2026, 5, 5),
     )
+    MembershipFactory(organization=organization)  # somebody answers its messages
+    return organization
 
 
 def test_the_profile_shows_the_organisations_public_details(client, organization):
@@ -135,6 +137,7 @@ def test_the_logo_is_shown_without_repeating_the_name_next_to_it(client, organiz
 
 def test_a_profile_without_contact_details_says_so_and_points_to_the_form(client):
     organization = OrganizationFactory(district=None, public_email="x@example.org")
+    MembershipFactory(organization=organization)
     text = get_html(client, profile_url(organization, "en"))
     assert "The organisation has not published contact details." in text
     assert "You can write to it with the form on this page." in text

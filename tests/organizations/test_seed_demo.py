@@ -121,10 +121,24 @@ def test_the_directory_shows_demo_organisations_found_by_field(client, seeded):
 
 
 def test_running_seed_demo_again_creates_no_duplicates(seeded):
+    memberships = Membership.objects.count()
     output = seed("--orgs", "50")
     assert Organization.objects.count() == 50
     assert "none created" in output
-    assert Membership.objects.count() == 2
+    assert Membership.objects.count() == memberships
+
+
+def test_every_demo_organisation_residents_can_see_can_be_written_to(seeded, client):
+    """Each has an active administrator (a demo representative, or a demo member),
+    so the contact form is offered and a message reaches someone."""
+    listed = Organization.objects.published().filter(is_demo=True)
+    assert listed and all(organization.can_be_contacted() for organization in listed)
+    representatives = Membership.objects.filter(
+        organization__in=listed, user__email__endswith="@demo.example.org"
+    )
+    assert {m.user.is_demo and not m.user.has_usable_password() for m in representatives} == {True}
+    page = client.get(f"/organizacje/{listed.last().slug}/kontakt/")
+    assert 'name="message"' in page.content.decode()
 
 
 def test_asking_for_more_organisations_adds_only_the_missing_ones(seeded):

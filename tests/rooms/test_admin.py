@@ -49,12 +49,6 @@ def at(day, hour, minute=0):
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def member():
     return make_member(email="zarzad@ngo.example.org")
 

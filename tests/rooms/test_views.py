@@ -336,6 +336,27 @@ def test_member_cancels_before_the_cut_off(client, world):
     assert world.booking.cancellation_reason == "Zmiana planów"
 
 
+@pytest.mark.parametrize(
+    ("reason", "problem"),
+    [
+        ("Zmiana\x00planów", "Znaki null są niedozwolone."),
+        ("x" * 1001, "Upewnij się, że ta wartość ma co najwyżej 1000 znaków (obecnie ma 1001)."),
+    ],
+)
+def test_a_reason_the_form_refuses_is_named_and_nothing_is_cancelled(
+    client, world, reason, problem
+):
+    client.force_login(world.personas["ngo_member"])
+    response = client.post(
+        reverse("rooms:booking_cancel", args=[world.booking.pk]), {"reason": reason}, follow=True
+    )
+    assert response.status_code == 200
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert problem in message  # the field's own words, not a fixed "too long"
+    world.booking.refresh_from_db()
+    assert world.booking.status == Booking.Status.CONFIRMED
+
+
 def test_member_cannot_cancel_after_the_cut_off(client, world):
     soon = timezone.now() + datetime.timedelta(hours=3)
     booking = make_booking(

@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from cwop_portal.emails import collect_mail
 from rooms.services import send_booking_reminders
 
 
@@ -7,9 +8,16 @@ class Command(BaseCommand):
     help = (
         "E-mail the day-before reminder (with the ICS file) of tomorrow's confirmed "
         "room bookings. Each booking is reminded once: safe to run from cron as often "
-        "as you like."
+        "as you like. A reminder whose e-mail fails is tried again by the next run "
+        "(this one then ends with an error)."
     )
 
     def handle(self, *args, **options):
-        sent = send_booking_reminders()
+        with collect_mail() as report:
+            sent = send_booking_reminders()
         self.stdout.write(f"Booking reminders sent: {sent}.")
+        if report.failed():
+            raise CommandError(
+                f"Booking reminders not sent: {len(report.failed())} (the mail server failed); "
+                "the next run tries them again."
+            )

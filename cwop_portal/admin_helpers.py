@@ -1,0 +1,177 @@
+"""Admin helpers the apps share: writes in the admin go through the services.
+
+Every write of the portal has one service function (`<app>/services.py`), called by
+the site, the admin and the commands alike. Here are the admin's pieces for that:
+
+- `ServiceActionsMixin.run_service`: an action that calls a service for each
+  selected row and says, row by row, what the service refused;
+- `ask_reason` (and `reject_with_reason`, worded for a rejection): an action that
+  first asks for the reason, then calls the service with it (the service e-mails it);
+- `ServiceRefusalMixin`: a service that refuses while the admin saves or deletes
+  (after the form was valid: someone changed the data in the meantime) undoes the
+  whole page's writes and comes back as a message, never as a server error;
+- `ServiceDeletionMixin`: the change page's "Delete" and the list's "Delete
+  selected" delete through a service; what the service would refuse is listed on
+  the confirmation page, and then nothing is deleted.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceActionsMixin:
+    def run_service(self, request, queryset, service, done_message, **kwargs):
+        done = 0
+        for obj in queryset:
+            try:
+                self.call_service(service, obj, request.user, **kwargs)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+
+class ReasonForm(forms.Form):
+    """The reason staff give when they reject or cancel: e-mailed as it is typed.
+    A form field, so that what the database cannot store (a NUL byte, an endless
+    text) is a message on the page, never a server error."""
+
+    reason = forms.CharField(max_length=1000, strip=True)
+
+    def __init__(self, *args, required_message, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = required_message
+
+
+def ask_reason(
+    model_admin,
+    request,
+    queryset,
+    service,
+    done_message,
+    *,
+    template,
+    title,
+    required_message=None,
+    **texts,
+):
+    """An admin action that first asks for the reason (on `template`), then calls
+    `service` for each selected object with it (the service e-mails it). `texts`:
+    more labels for the page (e.g. intro, submit)."""
+    form = ReasonForm(
+        request.POST if request.POST.get("confirm") else None,
+        required_message=required_message or _("Give the reason for the cancellation."),
+    )
+    if form.is_bound and form.is_valid():
+        model_admin.run_service(
+            request, queryset, service, done_message, reason=form.cleaned_data["reason"]
+        )
+        return None
+    opts = model_admin.model._meta
+    return render(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            **texts,
+            "title": title,
+            "objects": queryset,
+            "opts": opts,
+            "action": request.POST.get("action"),
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason_errors": form.errors.get("reason", []) if form.is_bound else [],
+            "reason": form.data.get("reason", "") if form.is_bound else "",
+        },
+    )
+
+
+def reject_with_reason(model_admin, request, queryset, service, done_message, *, title):
+    """Reject with a reason, e-mailed to the organisations' administrators."""
+    return ask_reason(
+        model_admin,
+        request,
+        queryset,
+        service,
+        done_message,
+        template="admin/reject_with_reason.html",
+        title=title,
+        required_message=_("Give the reason for the rejection."),
+    )
+
+
+class ServiceRefusalMixin:
+    """A ValidationError from a service during the admin's save or delete: the
+    page's transaction is rolled back (Django's change and delete views are atomic;
+    "Delete selected" is made so here) and the staff member sees the reason."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            return self.service_refused(request, exc)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            return self.service_refused(request, exc)
+
+    def response_action(self, request, queryset):
+        if request.POST.get("action") != "delete_selected":
+            return super().response_action(request, queryset)
+        try:
+            # All or nothing, with the log entries Django writes before deleting.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().response_action(request, queryset)
+        except ValidationError as exc:
+            return self.service_refused(request, exc)
+
+    def service_refused(self, request, exc):
+        self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class ServiceDeletionMixin(ServiceRefusalMixin):
+    """Deleting through a service: `delete_with_service(request, obj)` is called for
+    each object the change page or "Delete selected" deletes; `deletion_refusals`
+    (request, obj) returns why the service would refuse (listed as protected on the
+    confirmation page, so nothing is deleted)."""
+
+    def delete_with_service(self, request, obj):
+        raise NotImplementedError
+
+    def deletion_refusals(self, request, obj):
+        return []
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [
+            f"{obj}: {message}" for obj in objs for message in self.deletion_refusals(request, obj)
+        ]
+        return to_delete, model_count, perms_needed, [*protected, *refusals]
+
+    def delete_model(self, request, obj):
+        self.delete_with_service(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            for obj in queryset:
+                self.delete_with_service(request, obj)
+
+
+def adopt(obj, saved):
+    """Make the admin's instance `obj` the row a service saved as `saved`: the admin
+    goes on with `obj` (its inlines, the history entry, the redirect)."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+    return obj
