@@ -14,6 +14,7 @@ from rooms import views as rooms_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("aktualnosci/rss/", include("organizations.feed_urls")),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -72,6 +73,13 @@ def download_response(stored):
     except FileNotFoundError as exc:
         raise Http404(_("The file is no longer available.")) from exc
     return FileResponse(handle, as_attachment=True, filename=stored.download_name)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (Django's admin): the
+    portal's icon, instead of a 404 in the browser's console."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @never_cache

@@ -180,3 +180,11 @@ def test_the_server_error_page_is_friendly(client, monkeypatch):
     response = client.get("/o-centrum/")
     assert response.status_code == 500
     assert "Błąd serwera" in response.content.decode()
+
+
+def test_browsers_asking_for_favicon_ico_get_the_portals_icon(client):
+    """Django's admin names no icon, so browsers ask for /favicon.ico: not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/img/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
