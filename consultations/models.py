@@ -108,7 +108,7 @@ class Advisor(TranslatedFieldsMixin, models.Model):
         upload_to="consultations/advisors/%Y/",
         blank=True,
         validators=[validate_image_upload],
-        help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB."),
+        help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB and 4000 × 4000 pixels."),
     )
     photo_alt = models.CharField(
         _("description of the photo (alternative text)"),

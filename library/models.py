@@ -145,7 +145,7 @@ class Book(models.Model):
         upload_to="library/covers/",
         blank=True,
         validators=[validate_image_upload],
-        help_text=_("JPEG, PNG or WebP, up to 5 MB."),
+        help_text=_("JPEG, PNG or WebP, up to 5 MB and 4000 × 4000 pixels."),
     )
     cover_alt = models.CharField(
         _("cover description (alt text)"),

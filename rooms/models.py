@@ -189,7 +189,7 @@ class ResourcePhoto(TranslatedFieldsMixin, models.Model):
         _("photo"),
         upload_to="rooms/photos/%Y/",
         validators=[validate_image_upload],
-        help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB."),
+        help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB and 4000 × 4000 pixels."),
     )
     alt_pl = models.CharField(
         _("description of the photo (Polish)"),

@@ -153,8 +153,8 @@ class NewsPostForm(forms.Form):
         label=_("Lead image"),
         required=False,
         help_text=_(
-            "JPEG, PNG, GIF or WebP, at most 5 MB. The portal resizes it and removes "
-            "its metadata (such as the place where a photo was taken)."
+            "JPEG, PNG, GIF or WebP, at most 5 MB and 4000 × 4000 pixels. The portal "
+            "resizes it and removes its metadata (such as the place where a photo was taken)."
         ),
         widget=forms.FileInput(attrs={"accept": IMAGE_CONTENT_TYPES}),
     )

@@ -108,6 +108,7 @@ class NewsPost(models.Model):
         upload_to="news/images/%Y/",
         blank=True,
         validators=[validate_image_upload],
+        help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB and 4000 × 4000 pixels."),
     )
     lead_image_alt = models.CharField(
         _("description of the image (alternative text)"),

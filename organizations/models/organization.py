@@ -166,7 +166,7 @@ class Organization(models.Model):
         upload_to="organizations/logos/%Y/",
         blank=True,
         validators=[validate_image_upload],
-        help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB."),
+        help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB and 4000 × 4000 pixels."),
     )
     year_founded = models.PositiveSmallIntegerField(
         _("year founded"),
