@@ -274,7 +274,8 @@ class SubjectFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if not value or not value.isdigit():
+        # Only a subject the list offers (a crafted number may not even fit the column).
+        if value not in {choice for choice, _label in self.lookup_choices}:
             return queryset
         links = Book.subjects.through.objects.filter(book=OuterRef("pk"), subject=int(value))
         return queryset.filter(Exists(links))
