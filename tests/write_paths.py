@@ -85,8 +85,3 @@ def start():
 def posted_outside_a_test_transaction():
     with _lock:
         return {name for name, outside, status in _posts if outside and status < 500}
-
-
-def posted_inside_a_test_transaction():
-    with _lock:
-        return {name for name, outside, _status in _posts if not outside}
