@@ -16,11 +16,12 @@ PORT ?= 8000
 VNU_VERSION := 26.9.27
 VNU_JAR := var/tools/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test lint venv venv-dev messages clean help bench html-checker
+.PHONY: run test test-fast lint venv venv-dev messages clean help bench html-checker
 
 help:
 	@echo "make run     - set up everything and serve http://$(HOST):$(PORT) (SQLite, demo data)"
-	@echo "make test    - run the whole test suite"
+	@echo "make test    - run the whole test suite (on every core, at most $(TEST_WORKERS_MAX))"
+	@echo "make test-fast - the same without the browser tests, for development"
 	@echo "make lint    - ruff, bandit and the missing-migrations check"
 	@echo "make bench   - load benchmark on PostgreSQL with gunicorn and wrk (bench/results.md)"
 	@echo "make messages - refresh and compile the translation files"
@@ -49,10 +50,21 @@ run: $(VENV)/.runtime
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (English at /en/). Stop with Ctrl+C."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist: TEST_WORKERS workers, "auto" = one per
+# core, at most TEST_WORKERS_MAX); each worker has its own test database, live server
+# and browser. `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
+TEST_WORKERS_MAX ?= 4
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=$(TEST_WORKERS_MAX)
+
 # Browser tests need Chromium and the HTML check needs npm and Java; without them
 # those tests are skipped and pytest's summary says why.
 test: $(VENV)/.dev html-checker
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The fast lane for development: everything but the browser tests.
+test-fast: $(VENV)/.dev html-checker
+	$(PYTEST) -m "not browser"
 
 html-checker:
 	@if [ -f $(VNU_JAR) ]; then :; \

@@ -12,9 +12,7 @@ too. The Appointment admin also serves the statistics page, the Training admin t
 attendee list (print view, CSV, XLSX).
 """
 
-import csv
 import datetime
-import io
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,10 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -50,17 +47,21 @@ from consultations.models import (
     TrainingSession,
 )
 from cwop_portal.admin import SingletonAdmin
-from cwop_portal.admin_helpers import ServiceActionsMixin, ServiceRefusalMixin, ask_reason
+from cwop_portal.admin_helpers import (
+    DateFilter,
+    ServiceActionsMixin,
+    ServiceRefusalMixin,
+    ask_reason,
+)
+from cwop_portal.dates import (
+    format_short_datetime,
+    local,
+)
 from cwop_portal.images import clean_new_image_upload
+from cwop_portal.periods import PeriodForm
 from cwop_portal.roles import ADVISORS
-from cwop_portal.spreadsheets import neutralise_formula
-from cwop_portal.spreadsheets import text_cell as write_text_cell
-from rooms.admin import ReportForm
+from cwop_portal.spreadsheets import Workbook, csv_response, xlsx_response
 from rooms.models import Resource
-from rooms.reports import add_months
-from rooms.schedule import DAY, local_zone, start_of_day
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _services():
@@ -73,20 +74,6 @@ def _training_services():
     from consultations import training_services
 
     return training_services
-
-
-def _today():
-    return timezone.localdate(timezone=local_zone())
-
-
-def _local(moment):
-    return timezone.localtime(moment, local_zone())
-
-
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def bookable_rooms():
@@ -106,7 +93,7 @@ class CachedRoomChoicesMixin:
         return formfield
 
 
-class StatsPeriodForm(ReportForm):
+class StatsPeriodForm(PeriodForm):
     """The usage report's period (a year, or a range of months), its month inputs
     without the attributes HTML does not allow on type="month"."""
 
@@ -364,48 +351,10 @@ class ConsultationSettingsAdmin(SingletonAdmin):
 # --- Appointments -------------------------------------------------------------------
 
 
-class AppointmentDateFilter(admin.SimpleListFilter):
-    """Appointments by when they start (local time)."""
+class AppointmentDateFilter(DateFilter):
+    """Appointments by when they start."""
 
-    title = _("when")
-    parameter_name = "when"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("today", _("today")),
-            ("week", _("this week")),
-            ("next7", _("next 7 days")),
-            ("month", _("this month")),
-            ("upcoming", _("upcoming")),
-            ("past", _("past")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = _today()
-        now = timezone.now()
-        value = self.value()
-        if value == "today":
-            return queryset.filter(
-                start__gte=start_of_day(today), start__lt=start_of_day(today + DAY)
-            )
-        if value == "week":
-            monday = today - datetime.timedelta(days=today.weekday())
-            return queryset.filter(
-                start__gte=start_of_day(monday),
-                start__lt=start_of_day(monday + datetime.timedelta(days=7)),
-            )
-        if value == "next7":
-            return queryset.filter(start__gte=now, start__lt=now + datetime.timedelta(days=7))
-        if value == "month":
-            first = today.replace(day=1)
-            return queryset.filter(
-                start__gte=start_of_day(first), start__lt=start_of_day(add_months(first, 1))
-            )
-        if value == "upcoming":
-            return queryset.filter(end__gte=now)
-        if value == "past":
-            return queryset.filter(end__lt=now)
-        return queryset
+    offers_upcoming = True
 
 
 # The history's actions (`consultations.services` writes the codes).
@@ -554,7 +503,7 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("start"), ordering="start")
     def local_start(self, obj):
-        start, end = _local(obj.start), _local(obj.end)
+        start, end = local(obj.start), local(obj.end)
         return f"{date_format(start, 'SHORT_DATETIME_FORMAT')}–{end:%H:%M}"
 
     @admin.display(description=_("when"))
@@ -670,24 +619,23 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
             result = stats.consultation_stats(*form.period())
             output = request.GET.get("format")
             if output == "csv" and request.GET.get("tabela") == "szkolenia":
-                return _download(
-                    stats.trainings_csv(result),
-                    "text/csv; charset=utf-8",
+                return csv_response(
                     stats.stats_filename(result, "szkolenia", "csv"),
+                    stats.trainings_header(),
+                    stats.training_records(result),
                 )
             if output == "csv":
-                return _download(
-                    stats.stats_csv(result),
-                    "text/csv; charset=utf-8",
+                return csv_response(
                     stats.stats_filename(result, "konsultacje", "csv"),
+                    stats.consultations_header(),
+                    stats.consultation_records(result),
                 )
             if output == "xlsx":
-                return _download(
-                    stats.stats_xlsx(result),
-                    XLSX_TYPE,
+                return xlsx_response(
                     stats.stats_filename(result, "konsultacje-i-szkolenia", "xlsx"),
+                    stats.stats_workbook(result),
                 )
-        query = {k: v for k, v in request.GET.items() if k in StatsPeriodForm.base_fields and v}
+        query = form.query()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Statistics of consultations and trainings"),
@@ -857,7 +805,7 @@ class TrainingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
     def first_meeting(self, obj):
         if obj.first_start is None:
             return "—"
-        return date_format(_local(obj.first_start), "SHORT_DATETIME_FORMAT")
+        return format_short_datetime(obj.first_start)
 
     @admin.display(description=_("seats taken"), ordering="registered_total")
     def registered_count(self, obj):
@@ -985,14 +933,12 @@ class TrainingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
         output = request.GET.get("format")
         filename = f"uczestnicy-{training.slug}"
         if output == "csv":
-            return _download(
-                attendees_csv(registrations), "text/csv; charset=utf-8", f"{filename}.csv"
+            return csv_response(
+                f"{filename}.csv", attendees_header(), attendee_records(registrations)
             )
         if output == "xlsx":
-            return _download(
-                attendees_xlsx(training, sessions, registrations),
-                XLSX_TYPE,
-                f"{filename}.xlsx",
+            return xlsx_response(
+                f"{filename}.xlsx", attendees_workbook(training, sessions, registrations)
             )
         groups = []
         for status in REGISTRATION_ORDER:
@@ -1010,7 +956,7 @@ class TrainingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
             + "?"
             + urlencode({"training__id__exact": training.pk}),
             "training": training,
-            "sessions": [(s, _local(s.start), _local(s.end)) for s in sessions],
+            "sessions": [(s, local(s.start), local(s.end)) for s in sessions],
             "groups": groups,
             "registered": [r for r in registrations if r.status == Registration.Status.REGISTERED],
             "waiting": [r for r in registrations if r.status == Registration.Status.WAITING],
@@ -1057,49 +1003,21 @@ def attendee_records(registrations):
             registration.organization.name if registration.organization_id else "",
             registration.get_status_display(),
             _attended_label(registration),
-            f"{_local(registration.created_at):%Y-%m-%d %H:%M}",
+            f"{local(registration.created_at):%Y-%m-%d %H:%M}",
         ]
 
 
-def attendees_csv(registrations):
-    """UTF-8 with a byte order mark; formula-like cells neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(attendees_header())
-    for record in attendee_records(registrations):
-        writer.writerow([neutralise_formula(value) for value in record])
-    return "\ufeff" + buffer.getvalue()
-
-
-def attendees_xlsx(training, sessions, registrations):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
+def attendees_workbook(training, sessions, registrations):
+    """The attendee list as an Excel workbook: the training and its meetings, then
+    the list."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = stats._sheet_title(gettext("Attendees"))
-
-    def text_cell(row, column, value):
-        return write_text_cell(sheet, row, column, value)
-
-    text_cell(1, 1, training.title_pl).font = bold
-    meetings = "; ".join(
-        f"{_local(s.start):%Y-%m-%d %H:%M}–{_local(s.end):%H:%M}" for s in sessions
-    )
-    text_cell(2, 1, meetings)
-    for column, value in enumerate(attendees_header(), start=1):
-        text_cell(4, column, value).font = bold
-    for row_number, record in enumerate(attendee_records(registrations), start=5):
-        sheet.cell(row=row_number, column=1, value=record[0])
-        for column, value in enumerate(record[1:], start=2):
-            text_cell(row_number, column, value)
-    for letter, width in zip("ABCDEFG", (5, 30, 34, 40, 28, 10, 18), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A5"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet = workbook.sheet(gettext("Attendees"), widths=[5, 30, 34, 40, 28, 10, 18], freeze="A5")
+    meetings = "; ".join(f"{local(s.start):%Y-%m-%d %H:%M}–{local(s.end):%H:%M}" for s in sessions)
+    sheet.row([training.title_pl], bold=True)
+    sheet.row([meetings])
+    sheet.row()
+    sheet.table(attendees_header(), attendee_records(registrations))
+    return workbook
 
 
 # --- Registrations ------------------------------------------------------------------

@@ -28,8 +28,6 @@ to fit the rules; real appointments always go through `consultations.services`.
 import datetime
 import random
 
-import holidays
-
 from consultations.models import (
     Advisor,
     AdvisorGroup,
@@ -42,6 +40,7 @@ from consultations.models import (
     Training,
     TrainingSession,
 )
+from cwop_portal.dates import at, local_zone, working_days
 
 DEFAULT_DEMO_ADVISORS = 6
 DEFAULT_DEMO_APPOINTMENTS = 40
@@ -126,29 +125,8 @@ def add_demo_arguments(parser):
 # --- Time helpers ----------------------------------------------------------------------
 
 
-def _zone():
-    from rooms.schedule import local_zone
-
-    return local_zone()
-
-
 def _at(day, hour, minute=0):
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=_zone())
-
-
-def _closed_days(first, last):
-    return holidays.Poland(years=range(min(first.year, last.year), max(first.year, last.year) + 1))
-
-
-def _working_days(first, last, step):
-    """Days from `first` towards `last` (step +1 or -1), Mondays to Fridays that are
-    not Polish public holidays."""
-    closed = _closed_days(first, last)
-    day = first
-    while (day <= last) if step > 0 else (day >= last):
-        if day.weekday() < 5 and day not in closed:
-            yield day
-        day += datetime.timedelta(days=step)
+    return at(day, datetime.time(hour, minute))
 
 
 def _rule_slots(rule, day):
@@ -346,7 +324,7 @@ class _Planner:
             self.topics[advisor.pk] = list(advisor.topics.all())
         fallback = Topic.objects.filter(slug="inne").first() or Topic.objects.first()
         self.fallback_topic = fallback
-        self.zone = _zone()
+        self.zone = local_zone()
         self.occupied = {}  # (advisor pk, local date) -> [(start, end)]
         busy = Appointment.objects.filter(
             advisor__in=advisors, status__in=Appointment.BUSY_STATUSES
@@ -383,10 +361,10 @@ def create_curated_appointments(planner, *, today, rng, organizations):
     cancelled, upcoming ones confirmed. Returns how many were created."""
     if planner.fallback_topic is None:
         return 0
-    past_days = _working_days(
+    past_days = working_days(
         today - datetime.timedelta(days=1), today - datetime.timedelta(days=21), -1
     )
-    future_days = _working_days(
+    future_days = working_days(
         today + datetime.timedelta(days=2), today + datetime.timedelta(days=21), 1
     )
     plans = [
@@ -480,7 +458,7 @@ def create_bulk_appointments(count, planner, *, today, rng, organizations):
         if len(batch) >= BATCH:
             flush()
 
-    future_days = _working_days(
+    future_days = working_days(
         today + datetime.timedelta(days=2), today + datetime.timedelta(weeks=FUTURE_WEEKS), 1
     )
     for day in future_days:
@@ -492,7 +470,7 @@ def create_bulk_appointments(count, planner, *, today, rng, organizations):
             if rng.random() < FUTURE_TAKEN_SHARE:
                 add(advisor, start, end, rule.mode, Appointment.Status.CONFIRMED)
 
-    past_days = _working_days(today - datetime.timedelta(days=1), datetime.date(2000, 1, 1), -1)
+    past_days = working_days(today - datetime.timedelta(days=1), datetime.date(2000, 1, 1), -1)
     for day in past_days:
         if created >= count:
             break
@@ -566,7 +544,7 @@ TRAININGS = [
 
 def _working_day(day, step=1):
     """`day` or the nearest working day after it (step 1) or before it (step -1)."""
-    return next(_working_days(day, day + datetime.timedelta(days=30 * step), step))
+    return next(working_days(day, day + datetime.timedelta(days=30 * step), step))
 
 
 def _training_sessions(spec, today):

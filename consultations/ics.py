@@ -1,19 +1,16 @@
-"""Calendar (iCalendar, RFC 5545) files of appointments, made with the icalendar
-package like `rooms.ics`: the client's file (with the link to manage the
-appointment) and the advisor's and staff's (with the client's name)."""
-
-import datetime
+"""Calendar (iCalendar, RFC 5545) files of appointments, on `cwop_portal.ics` like
+`rooms.ics`: the client's file (with the link to manage the appointment) and the
+advisor's and staff's (with the client's name)."""
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Event
 
+from consultations import client_links
 from consultations.models import Appointment, Mode
-from rooms.ics import CONTENT_TYPE, _calendar, _host, _organizer
+from cwop_portal import ics
 
-__all__ = ["CONTENT_TYPE", "appointment_attachment", "appointment_calendar"]
+__all__ = ["appointment_attachment", "appointment_calendar", "how", "place"]
 
 _STATUS = {
     Appointment.Status.HELD: "TENTATIVE",
@@ -61,27 +58,23 @@ def how(appointment):
 
 
 def _event(appointment, *, for_client):
-    event = Event()
-    event.add("uid", f"consultation-{appointment.pk}@{_host()}")
-    event.add("dtstamp", timezone.now())
-    # In UTC, like the rooms' files: no VTIMEZONE needed (RFC 5545).
-    event.add("dtstart", appointment.start.astimezone(datetime.UTC))
-    event.add("dtend", appointment.end.astimezone(datetime.UTC))
-    event.add("last-modified", appointment.updated_at or timezone.now())
     created = appointment.created_at or timezone.now()
-    seconds = max(0, int(((appointment.updated_at or created) - created).total_seconds()))
-    event.add("sequence", seconds * 4 + _STATE_STEP[appointment.status])
-    organizer = _organizer()
+    event = ics.new_event(
+        uid=f"consultation-{appointment.pk}",
+        start=appointment.start,
+        end=appointment.end,
+        last_modified=appointment.updated_at or timezone.now(),
+        sequence=ics.sequence(
+            created, appointment.updated_at or created, _STATE_STEP[appointment.status]
+        ),
+    )
+    organizer = ics.organizer()
     if organizer:
         event.add("organizer", organizer)
     topic = appointment.topic.name
     if for_client:
-        from consultations.services import make_client_token
-
         summary = _("Consultation: %(topic)s") % {"topic": topic}
-        url = settings.SITE_URL + reverse(
-            "consultations:appointment_manage", args=[make_client_token(appointment)]
-        )
+        url = settings.SITE_URL + client_links.manage_path(appointment)
         description = _(
             "Consultation with %(advisor)s (%(mode)s). To cancel or move it: %(url)s"
         ) % {
@@ -109,7 +102,7 @@ def appointment_calendar(appointment, *, for_client=True, language=None):
     expired), in `language` (the portal's main one by default)."""
     with translation.override(language or settings.LANGUAGE_CODE):
         cancelled = appointment.status in CANCELLED
-        calendar = _calendar(
+        calendar = ics.new_calendar(
             _("Consultations – NGO Cooperation Centre"),
             method="CANCEL" if cancelled else "PUBLISH",
         )
@@ -119,8 +112,7 @@ def appointment_calendar(appointment, *, for_client=True, language=None):
 
 def appointment_attachment(appointment, *, for_client=True, language=None):
     """(filename, content, mimetype) for send_email_on_commit."""
-    return (
+    return ics.attachment(
         f"konsultacja-{appointment.pk}.ics",
         appointment_calendar(appointment, for_client=for_client, language=language),
-        "text/calendar",
     )

@@ -14,8 +14,8 @@ with the nearest free slots (`SlotTaken.nearest`).
 Who gets what: a member booking for one of their published organisations (and a
 staff member booking on somebody's behalf) gets a confirmed appointment at once;
 anybody else gets one held for `hold_minutes`, until they follow the link e-mailed
-to them. The link (`make_client_token`) also lets the client cancel or move the
-appointment, until its end plus `LINK_MARGIN`.
+to them. The link (`consultations.client_links`) also lets the client cancel or move
+the appointment, until its end plus `LINK_MARGIN`.
 
 The room booking of an appointment is released through
 `rooms.services.booking_release` (cancelled, with a line in the booking's history,
@@ -33,7 +33,6 @@ client_phone, question, organization (and status, notes for the staff's actions)
 import datetime
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -42,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from consultations import ics
+from consultations import client_links, ics
 from consultations.models import (
     Advisor,
     Appointment,
@@ -52,15 +51,11 @@ from consultations.models import (
     client_language,
 )
 from consultations.slots import free_slots, nearest_free_slots, room_hold
+from cwop_portal.dates import DAY, format_datetime, local, local_zone, start_of_day
 from cwop_portal.emails import send_email_now, send_email_on_commit, staff_emails
 from organizations.models import Organization
 from rooms import services as room_services
-from rooms.schedule import DAY, local_zone, start_of_day
 
-TOKEN_SALT = "consultations.appointment.client-link"  # noqa: S105  # nosec B105
-# The client's link keeps working this long after the appointment's end (so that a
-# late click shows what happened instead of an error).
-LINK_MARGIN = datetime.timedelta(days=7)
 QUESTION_MAX_LENGTH = 3000
 EMAIL_MAX_LENGTH = 254  # what an address may have (RFC 5321), and the column holds
 NEAREST_LIMIT = 5
@@ -93,12 +88,6 @@ def _history(appointment, user, action, note=""):
     )
 
 
-def _fmt(moment):
-    from django.utils.formats import date_format
-
-    return date_format(timezone.localtime(moment, local_zone()), "DATETIME_FORMAT")
-
-
 def _is_advisors_user(appointment, user):
     return (
         user is not None
@@ -113,40 +102,6 @@ def can_manage(appointment, user):
     return user is not None and (user.is_staff or _is_advisors_user(appointment, user))
 
 
-# --- Signed links for the client ---------------------------------------------------
-
-
-def _signer():
-    return signing.TimestampSigner(salt=TOKEN_SALT)
-
-
-def make_client_token(appointment):
-    """The secret part of the client's links (confirm, manage, calendar file)."""
-    return _signer().sign(f"{appointment.pk}-{int(appointment.start.timestamp())}")
-
-
-def read_client_token(token, *, now=None):
-    """The appointment of a valid token, or None (tampered, unknown or expired)."""
-    try:
-        value = _signer().unsign(token or "")
-        pk, stamp = value.split("-", 1)
-        pk, stamp = int(pk), int(stamp)
-    except (signing.BadSignature, ValueError):
-        return None
-    appointment = (
-        Appointment.objects.select_related(
-            "advisor", "advisor__group", "topic", "room_booking__resource", "organization"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if appointment is None or int(appointment.start.timestamp()) != stamp:
-        return None
-    if (now or timezone.now()) > appointment.end + LINK_MARGIN:
-        return None
-    return appointment
-
-
 # --- E-mails ----------------------------------------------------------------------
 
 
@@ -159,7 +114,7 @@ def _context(appointment, *, language=None, **extra):
     settings_row = extra.pop("settings_row", None) or ConsultationSettings.load()
     return {
         "appointment": appointment,
-        "token": make_client_token(appointment),
+        "token": client_links.make_client_token(appointment),
         "how": _how(appointment, language),
         "consultation_settings": settings_row,
         **extra,
@@ -258,7 +213,7 @@ def _nearest(advisor, start, now, *, exclude=None):
 
 def _find_slot(advisor, start, now):
     """The free slot of `advisor` starting exactly at `start`, or SlotTaken."""
-    day = timezone.localtime(start, local_zone()).date()
+    day = local(start).date()
     for slot in free_slots(advisors=[advisor], first_day=day, last_day=day, now=now):
         if slot.start == start:
             return slot
@@ -632,8 +587,12 @@ def appointment_reschedule(*, appointment, new_start, now=None, by_client=True):
         exc.nearest = [slot for slot in exc.nearest if slot.start != old.start]
         raise
     with translation.override(settings.LANGUAGE_CODE):
-        _history(old, None, "rescheduled", _("Moved to %(when)s.") % {"when": _fmt(new.start)})
-        _history(new, None, "booked", _("Moved from %(when)s.") % {"when": _fmt(old.start)})
+        _history(
+            old, None, "rescheduled", _("Moved to %(when)s.") % {"when": format_datetime(new.start)}
+        )
+        _history(
+            new, None, "booked", _("Moved from %(when)s.") % {"when": format_datetime(old.start)}
+        )
     if old.private_notes:
         new.private_notes = old.private_notes
         new.save(update_fields=["private_notes", "updated_at"])
@@ -698,7 +657,7 @@ def send_appointment_reminders(*, now=None):
     is tried again by the next run, and a run that stops between the mail and the
     commit sends it once more (a duplicate rather than a lost reminder)."""
     now = now or timezone.now()
-    tomorrow = timezone.localtime(now, local_zone()).date() + DAY
+    tomorrow = local(now).date() + DAY
     window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
     candidates = Appointment.objects.filter(
         status=Appointment.Status.CONFIRMED,

@@ -44,8 +44,9 @@ from consultations.models import (
     Mode,
 )
 from cwop_portal import params
+from cwop_portal.dates import DAY, at, local, local_zone, polish_holidays, start_of_day
 from rooms.models import Booking, Closure, OpeningHours
-from rooms.schedule import DAY, Schedule, _polish_holidays, at, local_zone, start_of_day
+from rooms.schedule import Schedule
 
 # How far the pages look for free slots (the issue's "next 8 weeks").
 LISTING_WEEKS = 8
@@ -61,11 +62,11 @@ class Slot:
 
     @property
     def local_start(self):
-        return timezone.localtime(self.start, local_zone())
+        return local(self.start)
 
     @property
     def local_end(self):
-        return timezone.localtime(self.end, local_zone())
+        return local(self.end)
 
     @property
     def param(self):
@@ -303,7 +304,7 @@ def free_slots(*, advisors, first_day, last_day, now=None):
             while day <= min(closure.end_date, last_day):
                 centre_closed.add(day)
                 day += DAY
-    holidays = _polish_holidays(range(first_day.year, last_day.year + 1), "pl")
+    holidays = polish_holidays(range(first_day.year, last_day.year + 1))
 
     slots_by_advisor = defaultdict(list)
     day = first_day
@@ -379,7 +380,7 @@ def free_slots(*, advisors, first_day, last_day, now=None):
 def slots_ahead(*, advisors, now=None, weeks=LISTING_WEEKS):
     """Free slots from today over the next `weeks` weeks (the pages' listing)."""
     now = now or timezone.now()
-    today = now.astimezone(local_zone()).date()
+    today = local(now).date()
     return free_slots(
         advisors=advisors,
         first_day=today,

@@ -5,8 +5,9 @@ per month, per topic and per advisor by outcome (attended, did not come, cancell
 confirmed but not yet marked), and the attendance of the trainings whose first
 meeting falls in those months (seats, registered, attended, did not come, waiting
 list, cancelled). Three queries whatever the number of appointments: the database
-groups and counts, Python only adds up. `stats_csv`, `trainings_csv` and
-`stats_xlsx` give the downloads for the yearly report.
+groups and counts, Python only adds up. The downloads for the yearly report: two
+CSV files (`consultations_header` and `consultation_records`, `trainings_header` and
+`training_records`) and one XLSX (`stats_workbook`).
 
 Appointments that were never confirmed (held, expired, or cancelled while still
 waiting for the e-mail confirmation) are not consultations and are not counted; a
@@ -15,22 +16,19 @@ moved to another time counts once, at its new time: the old appointment (cancell
 by the move) is not a cancellation.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from consultations.models import Appointment, AppointmentChange, Registration, Training
-from cwop_portal.spreadsheets import neutralise_formula, text_cell
-from organizations.search import normalize
-from rooms.reports import add_months
-from rooms.schedule import local_zone, start_of_day
+from cwop_portal.dates import add_months, local, local_zone, start_of_day
+from cwop_portal.periods import MonthRange, months_apart, months_between
+from cwop_portal.search import normalize
+from cwop_portal.spreadsheets import Workbook, fitting_width
 
 # The history's action of an appointment moved to another time (services).
 RESCHEDULED = "rescheduled"
@@ -115,24 +113,11 @@ class TrainingRow:
 
 
 @dataclass
-class ConsultationStats:
-    first_month: datetime.date
-    last_month: datetime.date
-    months: list
+class ConsultationStats(MonthRange):
     per_month: StatsRow  # every consultation
     by_topic: list
     by_advisor: list
     trainings: list
-
-    @property
-    def month_labels(self):
-        return [f"{month:%Y-%m}" for month in self.months]
-
-    @property
-    def period_label(self):
-        if self.first_month == self.last_month:
-            return f"{self.first_month:%Y-%m}"
-        return f"{self.first_month:%Y-%m} – {self.last_month:%Y-%m}"
 
     @property
     def months_with_counts(self):
@@ -172,15 +157,6 @@ class ConsultationStats:
         return totals
 
 
-def _months(first_month, last_month):
-    months = []
-    month = first_month
-    while month <= last_month:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
 def _local_month(value, zone):
     """The first day of the (local) month TruncMonth gave, whatever the backend."""
     if isinstance(value, datetime.datetime):
@@ -194,7 +170,7 @@ def consultation_stats(first_month, last_month):
     """The statistics of the months from `first_month` to `last_month` (inclusive,
     local time)."""
     first_month, last_month = first_month.replace(day=1), last_month.replace(day=1)
-    months = _months(first_month, last_month)
+    months = months_between(first_month, last_month)
     count = len(months)
     zone = local_zone()
     range_start = start_of_day(first_month)
@@ -228,7 +204,7 @@ def consultation_stats(first_month, last_month):
     topics, advisors = {}, {}
     for group in groups:
         month = _local_month(group["month"], zone)
-        index = (month.year - first_month.year) * 12 + month.month - first_month.month
+        index = months_apart(first_month, month)
         if not 0 <= index < count:  # cannot happen; a guard against a backend's quirk
             continue
         status, number = group["status"], group["number"]
@@ -270,7 +246,7 @@ def training_attendance(range_start, range_end):
         record["pk"]: TrainingRow(
             pk=record["pk"],
             title=record["title_pl"],
-            first_start=timezone.localtime(record["first_start"], local_zone()),
+            first_start=local(record["first_start"]),
             status=record["status"],
             status_label=str(statuses.get(record["status"], record["status"])),
             seats=record["capacity"],
@@ -325,6 +301,10 @@ def consultation_tables(stats):
     ]
 
 
+def consultations_header():
+    return [_("Table"), _("Name"), _("Month"), *counts_header()]
+
+
 def consultation_records(stats):
     """Flat records (table, name, month, attended, did not come, cancelled,
     confirmed, total): one per name and month with a consultation, and a total per
@@ -368,104 +348,51 @@ def training_records(stats):
         ]
 
 
-def _csv(header, records):
-    """UTF-8 with a byte order mark, so that Excel reads the Polish letters."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for record in records:
-        writer.writerow([neutralise_formula(value) for value in record])
-    return "\ufeff" + buffer.getvalue()
-
-
-def stats_csv(stats):
-    return _csv([_("Table"), _("Name"), _("Month"), *counts_header()], consultation_records(stats))
-
-
-def trainings_csv(stats):
-    return _csv(trainings_header(), training_records(stats))
-
-
-def _sheet_title(text):
-    for character in "[]:*?/\\":
-        text = text.replace(character, " ")
-    return text[:31]
-
-
-def stats_xlsx(stats):
+def stats_workbook(stats):
     """The statistics as an Excel workbook: one sheet per table, numbers as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    counts_formats = [None, *["0"] * len(counts_header())]
 
-    def header_row(sheet, header):
-        for column, value in enumerate(header, start=1):
-            text_cell(sheet, 1, column, value).font = bold
-        sheet.freeze_panes = "A2"
-
-    def number_cells(sheet, row_number, first_column, numbers):
-        for column, value in enumerate(numbers, start=first_column):
-            sheet.cell(row=row_number, column=column, value=value).number_format = "0"
-
-    sheet = workbook.create_sheet(_sheet_title(_("Per month")))
-    header_row(sheet, [_("Month"), *counts_header()])
     lines = [
         *zip(stats.month_labels, stats.per_month.months, strict=True),
         (_("Total"), stats.per_month.total),
     ]
-    for row_number, (label, counts) in enumerate(lines, start=2):
-        text_cell(sheet, row_number, 1, label)
-        number_cells(sheet, row_number, 2, counts.as_list())
-    sheet.column_dimensions["A"].width = 12
+    workbook.sheet(_("Per month"), widths=[12], freeze="A2").table(
+        [_("Month"), *counts_header()],
+        ([label, *counts.as_list()] for label, counts in lines),
+        formats=counts_formats,
+    )
 
     for title, first_header, rows in consultation_tables(stats):
-        sheet = workbook.create_sheet(_sheet_title(title))
-        header_row(sheet, [first_header, _("Month"), *counts_header()])
-        row_number = 2
+        width = fitting_width([first_header, *(row.label for row in rows)])
+        sheet = workbook.sheet(title, widths=[width], freeze="A2")
+        sheet.row([first_header, _("Month"), *counts_header()], bold=True)
         for row in rows:
             for month_label, counts in [
                 *row.months_with_counts(stats.month_labels),
                 (_("Total"), row.total),
             ]:
-                text_cell(sheet, row_number, 1, row.label)
-                text_cell(sheet, row_number, 2, month_label)
-                number_cells(sheet, row_number, 3, counts.as_list())
-                if month_label == _("Total"):
-                    for column in range(1, 8):
-                        sheet.cell(row=row_number, column=column).font = bold
-                row_number += 1
-        width = max([len(str(first_header)), *(len(row.label) for row in rows)], default=10)
-        sheet.column_dimensions["A"].width = min(60, width + 2)
+                sheet.row(
+                    [row.label, month_label, *counts.as_list()],
+                    formats=[None, *counts_formats],
+                    bold=month_label == _("Total"),
+                )
 
-    sheet = workbook.create_sheet(_sheet_title(_("Trainings")))
-    header_row(sheet, trainings_header())
-    for row_number, record in enumerate(training_records(stats), start=2):
-        for column, value in enumerate(record[:3], start=1):
-            text_cell(sheet, row_number, column, value)
-        number_cells(sheet, row_number, 4, record[3:])
-    width = max([10, *(len(row.title) for row in stats.trainings)])
-    sheet.column_dimensions["A"].width = min(60, width + 2)
-    sheet.column_dimensions["B"].width = 18
+    width = fitting_width([row.title for row in stats.trainings], minimum=10)
+    workbook.sheet(_("Trainings"), widths=[width, 18], freeze="A2").table(
+        trainings_header(),
+        training_records(stats),
+        formats=[None, None, None, *["0"] * 6],
+    )
 
-    about = workbook.create_sheet(_sheet_title(_("About")))
-    notes = [
-        (_("Period"), stats.period_label),
-        (_("Counted"), counted_note()),
-        (_("Trainings"), trainings_note()),
-        (_("Created"), date_format(timezone.localtime(timezone.now()), "DATETIME_FORMAT")),
-    ]
-    for row_number, (label, value) in enumerate(notes, start=1):
-        text_cell(about, row_number, 1, label).font = bold
-        text_cell(about, row_number, 2, value)
-    about.column_dimensions["A"].width = 16
-    about.column_dimensions["B"].width = 100
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.about(
+        [
+            (_("Period"), stats.period_label),
+            (_("Counted"), counted_note()),
+            (_("Trainings"), trainings_note()),
+        ]
+    )
+    return workbook
 
 
 def counted_note():

@@ -4,46 +4,21 @@ Two kinds: the public calendar of a training or of all upcoming trainings (one
 event per session, no personal data, never how to join online), and a person's
 own file attached to the e-mails about their registration (the same sessions
 with their own identifiers, tentative while waiting, cancelled when cancelled,
-and how to join online only for a registered person).
+and how to join online only for a registered person). What every calendar file of
+the portal shares is in `cwop_portal.ics`.
 """
-
-import datetime
-from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
 from consultations.models import Registration, Training
-
-CONTENT_TYPE = "text/calendar; charset=utf-8"
+from cwop_portal import ics
 
 # The step added to an event's SEQUENCE by its state, so that a calendar program
 # replaces its copy when a waiting place becomes a seat or a seat is cancelled.
 _TENTATIVE, _CONFIRMED, _CANCELLED = 0, 1, 3
-
-
-def _host():
-    return urlsplit(settings.SITE_URL).hostname or "cwop.localhost"
-
-
-def _organizer():
-    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return f"mailto:{address}" if address else None
-
-
-def _calendar(name, method="PUBLISH"):
-    calendar = Calendar()
-    calendar.add("prodid", "-//CWOP Bialystok//Portal//PL")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    return calendar
 
 
 def training_url(training):
@@ -62,20 +37,15 @@ def location(training, session):
     return ""
 
 
-def _sequence(training, step):
-    seconds = max(0, int((training.updated_at - training.created_at).total_seconds()))
-    return seconds * 4 + step
-
-
 def _event(training, session, *, uid, status, step, description):
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", timezone.now())
-    # In UTC: a local time would need a VTIMEZONE in the file (RFC 5545).
-    event.add("dtstart", session.start.astimezone(datetime.UTC))
-    event.add("dtend", session.end.astimezone(datetime.UTC))
-    event.add("last-modified", training.updated_at)
-    event.add("sequence", _sequence(training, step))
+    """`uid`: unique within the portal (`cwop_portal.ics.new_event` adds the host)."""
+    event = ics.new_event(
+        uid=uid,
+        start=session.start,
+        end=session.end,
+        last_modified=training.updated_at,
+        sequence=ics.sequence(training.created_at, training.updated_at, step),
+    )
     event.add("summary", training.title)
     place = location(training, session)
     if place:
@@ -103,7 +73,7 @@ def _public_events(training, sessions):
         yield _event(
             training,
             session,
-            uid=f"training-session-{session.pk}@{_host()}",
+            uid=f"training-session-{session.pk}",
             status="CANCELLED" if cancelled else "CONFIRMED",
             step=_CANCELLED if cancelled else _CONFIRMED,
             description=_public_description(training),
@@ -112,7 +82,7 @@ def _public_events(training, sessions):
 
 def training_calendar(training, sessions):
     """The public calendar of one training."""
-    calendar = _calendar(training.title)
+    calendar = ics.new_calendar(training.title)
     for event in _public_events(training, sessions):
         calendar.add_component(event)
     return calendar.to_ical()
@@ -120,7 +90,7 @@ def training_calendar(training, sessions):
 
 def trainings_feed(sessions):
     """The public feed: `sessions` with their `training` (and `room`) selected."""
-    calendar = _calendar(_("Trainings of the NGO Cooperation Centre"))
+    calendar = ics.new_calendar(_("Trainings of the NGO Cooperation Centre"))
     by_training = {}
     for session in sessions:
         by_training.setdefault(session.training_id, (session.training, []))[1].append(session)
@@ -136,6 +106,14 @@ def registration_calendar(training, sessions, registration, *, cancelled=False):
     of the registration (like the e-mail it is attached to)."""
     with translation.override(registration.language):
         return _registration_calendar(training, sessions, registration, cancelled=cancelled)
+
+
+def registration_attachment(training, sessions, registration, *, cancelled=False):
+    """(filename, content, mimetype) of `registration_calendar`, for send_email_on_commit."""
+    return ics.attachment(
+        f"szkolenie-{training.slug}.ics",
+        registration_calendar(training, sessions, registration, cancelled=cancelled),
+    )
 
 
 def _registration_calendar(training, sessions, registration, *, cancelled):
@@ -156,13 +134,13 @@ def _registration_calendar(training, sessions, registration, *, cancelled):
         lines.insert(0, _("You are on the waiting list: we will e-mail you if a seat frees up."))
     if registered and training.is_online and training.online_details:
         lines.append(_("How to join online:") + "\n" + training.online_details)
-    calendar = _calendar(training.title, method="CANCEL" if cancelled else "PUBLISH")
-    organizer = _organizer()
+    calendar = ics.new_calendar(training.title, method="CANCEL" if cancelled else "PUBLISH")
+    organizer = ics.organizer()
     for session in sessions:
         event = _event(
             training,
             session,
-            uid=f"training-registration-{registration.pk}-session-{session.pk}@{_host()}",
+            uid=f"training-registration-{registration.pk}-session-{session.pk}",
             status=status,
             step=step,
             description="\n\n".join(lines),

@@ -36,11 +36,11 @@ from django.utils.translation import gettext as _
 
 from consultations import training_ics
 from consultations.models import Registration, Training, TrainingSession, client_language
+from cwop_portal.dates import DAY, local, start_of_day
 from cwop_portal.emails import send_email_now, send_email_on_commit
 from organizations.models import Membership, Organization
 from rooms import services as room_services
 from rooms.models import Booking
-from rooms.schedule import DAY, local_zone, start_of_day
 
 # A resident's confirmation link works this long; the link to see or cancel a
 # registration has no time limit (it is useless once the training is over).
@@ -80,13 +80,9 @@ def read_registration_token(token, purpose=MANAGE):
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def _local(moment):
-    return timezone.localtime(moment, local_zone())
-
-
 def session_label(session):
     """ "Tuesday, 12 March 2030, 10:00–12:00" on the centre's clock."""
-    start, end = _local(session.start), _local(session.end)
+    start, end = local(session.start), local(session.end)
     if start.date() == end.date():
         return f"{date_format(start, 'l, j E Y')}, {start:%H:%M}–{end:%H:%M}"
     return f"{date_format(start, 'l, j E Y, H:i')} – {date_format(end, 'l, j E Y, H:i')}"
@@ -150,20 +146,12 @@ def registration_closed_reason(training, *, now=None, starts=None):
         return _("Registration for this training is not open.")
     if now >= training.registration_deadline:
         return _("Registration closed on %(deadline)s.") % {
-            "deadline": date_format(_local(training.registration_deadline), "j E Y, H:i")
+            "deadline": date_format(local(training.registration_deadline), "j E Y, H:i")
         }
     starts = starts if starts is not None else first_start(training)
     if starts is not None and now >= starts:
         return _("This training has already started.")
     return None
-
-
-def _attachment(training, sessions, registration, *, cancelled=False):
-    return (
-        f"szkolenie-{training.slug}.ics",
-        training_ics.registration_calendar(training, sessions, registration, cancelled=cancelled),
-        "text/calendar",
-    )
 
 
 def _context(training, sessions, registration, **extra):
@@ -195,7 +183,11 @@ def _send_status_email(
         _context(training, sessions, registration, **extra),
         [registration.email],
         language=registration.language,
-        attachments=[_attachment(training, sessions, registration, cancelled=cancelled)],
+        attachments=[
+            training_ics.registration_attachment(
+                training, sessions, registration, cancelled=cancelled
+            )
+        ],
     )
 
 
@@ -272,7 +264,7 @@ def _conflict_note(session):
     )
     if taken is None:
         return ""
-    start, end = _local(taken.start), _local(taken.end)
+    start, end = local(taken.start), local(taken.end)
     return _("The room is booked %(start)s–%(end)s for “%(title)s” (%(who)s).") % {
         "start": f"{start:%H:%M}",
         "end": f"{end:%H:%M}",
@@ -677,7 +669,7 @@ def send_training_reminders(*, now=None):
     that stops between the mail and the commit sends it once more (a duplicate
     rather than a lost reminder)."""
     now = now or timezone.now()
-    tomorrow = _local(now).date() + DAY
+    tomorrow = local(now).date() + DAY
     window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
     trainings = list(
         Training.objects.filter(status=Training.Status.PUBLISHED)

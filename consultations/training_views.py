@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from consultations.training_forms import (
     ResidentRegistrationForm,
 )
 from cwop_portal.emails import failed_recipients, mail_failed
+from cwop_portal.ics import calendar_response
 from cwop_portal.views import download_response
 from rooms.services import bookable_organizations
 
@@ -344,12 +345,6 @@ def registration_manage(request, token):
     )
 
 
-def _calendar_response(content, filename):
-    response = HttpResponse(content, content_type=training_ics.CONTENT_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @require_safe
 def training_feed(request):
     """The public feed of the trainings' sessions: no registrant, no joining details."""
@@ -362,15 +357,16 @@ def training_feed(request):
         .select_related("training", "room")
         .order_by("start", "pk")
     )
-    return _calendar_response(training_ics.trainings_feed(sessions), "szkolenia.ics")
+    return calendar_response(training_ics.trainings_feed(sessions), filename="szkolenia.ics")
 
 
 @require_safe
 def training_ics_view(request, slug):
     training = get_object_or_404(Training.objects.exclude(status=Training.Status.DRAFT), slug=slug)
     sessions = list(training.sessions.select_related("room").order_by("start", "pk"))
-    return _calendar_response(
-        training_ics.training_calendar(training, sessions), f"szkolenie-{training.slug}.ics"
+    return calendar_response(
+        training_ics.training_calendar(training, sessions),
+        filename=f"szkolenie-{training.slug}.ics",
     )
 
 

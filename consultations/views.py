@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consultations import ics, services
+from consultations import client_links, ics, services
 from consultations.forms import AppointmentForm, CancelForm, OfferFilterForm
 from consultations.models import Advisor, Appointment, ConsultationSettings, Mode, Topic
 from consultations.slots import (
@@ -33,9 +32,10 @@ from consultations.slots import (
     parse_start,
     slots_ahead,
 )
+from cwop_portal.dates import local
 from cwop_portal.emails import mail_failed
+from cwop_portal.ics import calendar_response
 from rooms import services as room_services
-from rooms.schedule import local_zone
 
 NEXT_SLOTS = 5  # free slots shown per offer on the list
 RATE_ACTION = "book_consultation"
@@ -174,7 +174,7 @@ def advisor_detail(request, slug):
 def _slot_at(advisor, start):
     if start is None:
         return None
-    day = timezone.localtime(start, local_zone()).date()
+    day = local(start).date()
     for slot in free_slots(advisors=[advisor], first_day=day, last_day=day):
         if slot.start == start:
             return slot
@@ -194,12 +194,6 @@ def _rate_limit_allows(request):
         request, app="allauth.account", action=RATE_ACTION, config={RATE_ACTION: DEFAULT_RATE}
     )
     return bool(usage)
-
-
-def _manage_url(appointment):
-    return reverse(
-        "consultations:appointment_manage", args=[services.make_client_token(appointment)]
-    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -267,7 +261,7 @@ def appointment_book(request, slug):
                             request,
                             _("The consultation is booked. We have e-mailed you the details."),
                         )
-                    return redirect(_manage_url(appointment))
+                    return redirect(client_links.manage_path(appointment))
                 if not mail_failed("appointment_hold"):
                     return _held_page(request, advisor, appointment)
                 # Without the e-mail the client cannot confirm: the time is freed
@@ -336,7 +330,7 @@ def _invalid_link(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def appointment_confirm(request, token):
-    appointment = services.read_client_token(token)
+    appointment = client_links.read_client_token(token)
     if appointment is None:
         return _invalid_link(request)
     error = None
@@ -360,7 +354,7 @@ def appointment_confirm(request, token):
                         "details."
                     ),
                 )
-            return redirect(_manage_url(appointment))
+            return redirect(client_links.manage_path(appointment))
     now = timezone.now()
     state = appointment.status
     if state == Appointment.Status.HELD and appointment.held_until <= now:
@@ -373,7 +367,7 @@ def appointment_confirm(request, token):
                 "appointment": appointment,
                 "state": state,
                 "error": error,
-                "manage_url": _manage_url(appointment),
+                "manage_url": client_links.manage_path(appointment),
                 "how": ics.how(appointment),
                 **_moved_context(appointment),
             },
@@ -385,12 +379,12 @@ def _moved_context(appointment):
     """Where the client moved a cancelled appointment to (the link in an older
     e-mail still opens the old time)."""
     new = services.moved_to(appointment)
-    return {"moved_to": new, "moved_to_url": _manage_url(new) if new else None}
+    return {"moved_to": new, "moved_to_url": client_links.manage_path(new) if new else None}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def appointment_manage(request, token):
-    appointment = services.read_client_token(token)
+    appointment = client_links.read_client_token(token)
     if appointment is None:
         return _invalid_link(request)
     if request.method == "POST":
@@ -479,17 +473,19 @@ def _manage_action(request, appointment, token):
                 request,
                 _("The consultation is moved to the new time. We have e-mailed you the details."),
             )
-        return redirect(_manage_url(new))
+        return redirect(client_links.manage_path(new))
     messages.error(request, _("Choose what to do."))
     return redirect(here)
 
 
 @require_safe
 def appointment_ics(request, token):
-    appointment = services.read_client_token(token)
+    appointment = client_links.read_client_token(token)
     if appointment is None:
         return _invalid_link(request)
     content = ics.appointment_calendar(appointment, language=get_language())
-    response = HttpResponse(content, content_type=ics.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="konsultacja-{appointment.pk}.ics"'
-    return _private(response)
+    return _private(
+        calendar_response(
+            content, filename=f"konsultacja-{appointment.pk}.ics", disposition="attachment"
+        )
+    )

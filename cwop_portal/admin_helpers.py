@@ -13,7 +13,11 @@ the site, the admin and the commands alike. Here are the admin's pieces for that
 - `ServiceDeletionMixin`: the change page's "Delete" and the list's "Delete
   selected" delete through a service; what the service would refuse is listed on
   the confirmation page, and then nothing is deleted.
+
+And a list filter the apps share: `DateFilter`, rows by when they take place.
 """
+
+import datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,7 +26,10 @@ from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cwop_portal.dates import DAY, add_months, local_today, start_of_day
 
 
 class ServiceActionsMixin:
@@ -175,3 +182,61 @@ def adopt(obj, saved):
     obj._state.adding = False
     obj._state.db = saved._state.db
     return obj
+
+
+class DateFilter(admin.SimpleListFilter):
+    """Rows by when they take place, on the centre's clock: today, this week, the
+    next 7 days, this month, (upcoming,) past. A subclass says how:
+
+    - `start_field`, `end_field`: the row's start and end;
+    - `overlapping`: True, a row counts for every period it overlaps (a booking of
+      a whole week is in "today" each day of it) and is past once it has ended (its
+      end at or before now); False, a row counts for the period it starts in and is
+      past when its end is before now;
+    - `offers_upcoming`: "upcoming" (not past) is offered too.
+    """
+
+    title = _("when")
+    parameter_name = "when"
+    start_field = "start"
+    end_field = "end"
+    overlapping = False
+    offers_upcoming = False
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", _("today")),
+            ("week", _("this week")),
+            ("next7", _("next 7 days")),
+            ("month", _("this month")),
+            *([("upcoming", _("upcoming"))] if self.offers_upcoming else []),
+            ("past", _("past")),
+        ]
+
+    def periods(self, now):
+        """{value: (start, end)} of the choices that are ranges of time."""
+        today = local_today()
+        monday = today - datetime.timedelta(days=today.weekday())
+        first = today.replace(day=1)
+        return {
+            "today": (start_of_day(today), start_of_day(today + DAY)),
+            "week": (start_of_day(monday), start_of_day(monday + datetime.timedelta(days=7))),
+            "next7": (now, now + datetime.timedelta(days=7)),
+            "month": (start_of_day(first), start_of_day(add_months(first, 1))),
+        }
+
+    def queryset(self, request, queryset):
+        value, now = self.value(), timezone.now()
+        start, end = self.start_field, self.end_field
+        past, upcoming = ("lte", "gt") if self.overlapping else ("lt", "gte")
+        if value == "past":
+            return queryset.filter(**{f"{end}__{past}": now})
+        if value == "upcoming" and self.offers_upcoming:
+            return queryset.filter(**{f"{end}__{upcoming}": now})
+        period = self.periods(now).get(value)
+        if period is None:
+            return queryset
+        first, last = period
+        if self.overlapping:
+            return queryset.filter(**{f"{start}__lt": last, f"{end}__gt": first})
+        return queryset.filter(**{f"{start}__gte": first, f"{start}__lt": last})

@@ -10,7 +10,6 @@ from django.views.static import serve
 
 from cwop_portal import views
 from cwop_portal.bench_views import floor
-from rooms import views as rooms_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -20,7 +19,7 @@ urlpatterns = [
     path("aktualnosci/rss/", include("organizations.feed_urls")),
     # A private calendar feed: the same address in every language (calendar apps
     # keep it), the secret token being the key.
-    path("kalendarz/<str:token>.ics", rooms_views.calendar_feed, name="rooms_feed"),
+    path("kalendarz/", include("rooms.feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(

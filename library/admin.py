@@ -19,7 +19,6 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from cwop_portal.admin import SingletonAdmin
 from cwop_portal.admin_helpers import ServiceDeletionMixin
 from cwop_portal.admin_site import register_pending
+from cwop_portal.dates import format_date
 from cwop_portal.emails import failed_recipients
 from cwop_portal.images import clean_new_image_upload
 from library import books, search
@@ -670,9 +670,7 @@ class LoanAdmin(ServiceRowsMixin, admin.ModelAdmin):
 
         def renew(loan):
             loan = services.renew(loan=loan, by=request.user)
-            return gettext("renewed until %(date)s.") % {
-                "date": date_format(loan.due_on, "DATE_FORMAT")
-            }
+            return gettext("renewed until %(date)s.") % {"date": format_date(loan.due_on)}
 
         self.run_per_row(request, queryset, renew)
 
@@ -686,11 +684,11 @@ def returned_message(hold):
             "returned; it is now set aside for %(reader)s until %(date)s, but the e-mail to "
             "them could not be sent: let them know another way. Put it on the reservations "
             "shelf."
-        ) % {"reader": _person(hold.user), "date": date_format(hold.expires_on, "DATE_FORMAT")}
+        ) % {"reader": _person(hold.user), "date": format_date(hold.expires_on)}
     return gettext(
         "returned; it is now set aside for %(reader)s until %(date)s, who has been sent an "
         "e-mail. Put it on the reservations shelf."
-    ) % {"reader": _person(hold.user), "date": date_format(hold.expires_on, "DATE_FORMAT")}
+    ) % {"reader": _person(hold.user), "date": format_date(hold.expires_on)}
 
 
 # --- Holds ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ and reservation limits of `LibrarySettings`; a reader waits only for a title wit
 no copy on the shelf.
 
 Speed: rows are written with `bulk_create` in batches and the search text is
-built here with `organizations.search.build_document` (the parts of
+built here with `cwop_portal.search.build_document` (the parts of
 `library.search.book_document`, in its order), so 20,000 books take a few dozen
 queries per batch. Idempotent: existing demo books are counted, only the missing
 ones are added (with their copies, loans and holds); real loans always go through
@@ -33,10 +33,10 @@ from django.utils import timezone
 from stdnum import ean
 from stdnum import isbn as stdnum_isbn
 
+from cwop_portal.search import build_document
 from cwop_portal.text import slugify_pl
 from library.models import Author, Book, BookAuthor, Copy, Hold, LibrarySettings, Loan, Subject
 from library.search import isbn10_of
-from organizations import search as words
 from organizations.models import Membership, Organization
 
 DEFAULT_DEMO_BOOKS = 60
@@ -328,7 +328,7 @@ def create_demo_books(count, *, first_number, rng, now):
             slug=slug,
             is_demo=True,
             created_at=now - datetime.timedelta(days=rng.randint(0, 3650)),
-            search_document=words.build_document(
+            search_document=build_document(
                 title,
                 spec["subtitle"],
                 *spec["authors"],

@@ -11,25 +11,23 @@ shown on the field it concerns (HTTP 200, nothing changed), a success is a
 message after a redirect (POST-redirect-GET).
 """
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from cwop_portal.dates import format_date
 from cwop_portal.emails import failed_recipients
-from cwop_portal.spreadsheets import neutralise_formula
+from cwop_portal.spreadsheets import csv_response
 from library.models import Copy, Hold, LibrarySettings, Loan
 
 DESK_PERMISSION = "library.change_loan"
@@ -308,7 +306,7 @@ def _desk_post(admin_site, request):
             message = gettext("“%(title)s” (%(number)s) renewed until %(date)s.") % {
                 "title": copy.book.title,
                 "number": copy.inventory_number,
-                "date": date_format(loan.due_on, "DATE_FORMAT"),
+                "date": format_date(loan.due_on),
             }
     except ValidationError as exc:
         errors = _service_errors(exc)
@@ -342,7 +340,7 @@ def _returned_message(copy, loan, hold):
             **values,
             "reader": _person(hold.user),
             "email": hold.user.email,
-            "date": date_format(hold.expires_on, "DATE_FORMAT"),
+            "date": format_date(hold.expires_on),
         }
     if hold is not None:
         return gettext(
@@ -353,7 +351,7 @@ def _returned_message(copy, loan, hold):
             **values,
             "reader": _person(hold.user),
             "email": hold.user.email,
-            "date": date_format(hold.expires_on, "DATE_FORMAT"),
+            "date": format_date(hold.expires_on),
         }
     if copy.book.shelf_mark:
         return gettext(
@@ -422,7 +420,7 @@ def _lend(admin_site, request, find_form, copy):
         "title": copy.book.title,
         "number": copy.inventory_number,
         "reader": _person(form.borrower),
-        "date": date_format(loan.due_on, "DATE_FORMAT"),
+        "date": format_date(loan.due_on),
     }
     if loan.organization_id:
         message = gettext(
@@ -474,17 +472,10 @@ def _overdue_record(loan, today):
     ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def overdue_csv(loans, today):
-    """The rows as CSV lines (UTF-8 with a byte order mark), read in chunks."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(_overdue_header())
+def overdue_records(loans, today):
+    """The rows of the list's CSV, the loans read in chunks."""
     for loan in loans.iterator(chunk_size=500):
-        yield writer.writerow([neutralise_formula(v) for v in _overdue_record(loan, today)])
+        yield _overdue_record(loan, today)
 
 
 def overdue_view(admin_site):
@@ -495,13 +486,12 @@ def overdue_view(admin_site):
         today = timezone.localdate()
         loans = overdue_loans(today)
         if request.GET.get("format") == "csv":
-            response = StreamingHttpResponse(
-                overdue_csv(loans, today), content_type="text/csv; charset=utf-8"
+            return csv_response(
+                f"zalegle-wypozyczenia-{today:%Y-%m-%d}.csv",
+                _overdue_header(),
+                overdue_records(loans, today),
+                streamed=True,
             )
-            response["Content-Disposition"] = (
-                f'attachment; filename="zalegle-wypozyczenia-{today:%Y-%m-%d}.csv"'
-            )
-            return response
         page = Paginator(loans, OVERDUE_PER_PAGE).get_page(request.GET.get("strona"))
         rows = [
             {

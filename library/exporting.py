@@ -10,25 +10,18 @@ withdrawn copies and the staff's notes; the admin's export has both.
 
 Books are read in chunks (a few queries per chunk, plain values rather than
 model objects), so neither memory nor the number of queries grows with each row: the
-CSV is streamed, the XLSX is written by openpyxl's write-only workbook into a
-temporary file, then sent from there.
+CSV is streamed, the XLSX is written row by row into a temporary file, then sent
+from there (`cwop_portal.spreadsheets`).
 """
 
-import csv
-import tempfile
-
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cwop_portal.spreadsheets import neutralise_formula
+from cwop_portal.spreadsheets import Workbook, csv_response, xlsx_response
 from library.importing import COLUMNS_BY_KEY
 from library.models import Book, BookAuthor, Copy, Subject
 
 FORMATS = ("xlsx", "csv")
 FILENAME = "biblioteczka"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 500
 
 PUBLIC_COLUMNS = [
@@ -140,93 +133,20 @@ def rows(public=True, *, chunk_size=CHUNK_SIZE):
 
 
 def catalogue_response(fmt, *, public=True):
-    """The catalogue as a download: "xlsx" (FileResponse) or "csv" (streamed)."""
+    """The catalogue as a download: "xlsx" (a temporary file) or "csv" (streamed)."""
     if fmt == "csv":
-        return csv_response(public=public)
+        return csv_response(f"{FILENAME}.csv", headers(public), rows(public), streamed=True)
     if fmt == "xlsx":
-        return xlsx_response(public=public)
+        return xlsx_response(f"{FILENAME}.xlsx", workbook(public), streamed=True)
     raise ValueError(f"Unknown export format: {fmt!r}")
 
 
-# --- CSV ----------------------------------------------------------------------------------
-
-
-class _Echo:
-    """A file-like object whose write() returns what it was given (for csv.writer)."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    return neutralise_formula(value)
-
-
-def _csv_lines(public, language):
-    # The generator runs while the response is sent: keep the request's language.
-    with translation.override(language):
-        writer = csv.writer(_Echo())
-        # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
-        yield "\ufeff" + writer.writerow(headers(public))
-        for row in rows(public):
-            yield writer.writerow([_csv_cell(value) for value in row])
-
-
-def csv_response(public=True):
-    response = StreamingHttpResponse(
-        _csv_lines(public, translation.get_language()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{FILENAME}.csv"'
-    return response
-
-
-# --- XLSX ---------------------------------------------------------------------------------
-
-
-def _xlsx_cell(sheet, value, font=None):
-    """A write-only cell; text stays text (never a formula), as in
-    `cwop_portal.spreadsheets.text_cell`, without characters XLSX cannot hold."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def write_xlsx(handle, public=True):
-    """Write the catalogue as an XLSX workbook into the binary file `handle`."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Library catalogue")[:31])
+def workbook(public=True):
+    """The catalogue as an XLSX workbook, written row by row."""
     keys = columns(public)
-    for index, key in enumerate(keys, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(key, 16)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([_xlsx_cell(sheet, header, bold) for header in headers(public)])
-    for row in rows(public):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(handle)
-
-
-def xlsx_response(public=True):
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    try:
-        write_xlsx(handle, public=public)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{FILENAME}.xlsx", content_type=XLSX_CONTENT_TYPE
+    book = Workbook()
+    sheet = book.sheet(
+        _("Library catalogue"), widths=[WIDTHS.get(key, 16) for key in keys], freeze="A2"
     )
+    sheet.table(headers(public), rows(public))
+    return book

@@ -44,13 +44,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from cwop_portal.search import normalize
 from cwop_portal.spreadsheets import FORMULA_PREFIXES
 from cwop_portal.text import unique_slug
 from cwop_portal.validators import validate_spreadsheet_file
-from library import search
 from library.books import normalize_isbn, split_authors
 from library.models import Author, Book, BookAuthor, CatalogueImport, Copy, Hold, Loan, Subject
-from organizations.search import normalize
 
 # More data rows than this: the file is refused (split it into several).
 MAX_ROWS = 50_000
@@ -1323,7 +1322,7 @@ def execute(plan, *, now, by=None):
     _write_subjects([op for op in created + updated if op.subjects is not None])
     _write_copies(plan.books, now)
     _serve_waiting_readers(plan.books, now=now, by=by)
-    search.rebuild_documents(op.book.pk for op in created + updated)
+    Book.objects.rebuild_search_documents(op.book.pk for op in created + updated)
 
 
 def _book_attributes(fields):

@@ -14,7 +14,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from cwop_portal.images import validate_image_upload
 from cwop_portal.models import TranslatedFieldsMixin, localized_property
 from cwop_portal.validators import validate_spreadsheet_file
+from library import search
 
 
 class Subject(TranslatedFieldsMixin, models.Model):
@@ -78,9 +79,26 @@ class BookQuerySet(models.QuerySet):
         An ISBN typed with or without dashes, as ISBN-10 or ISBN-13, also finds
         its book (the services normalise the query; see `library.search`).
         """
-        from library import search
-
         return search.filter_books(self, query)
+
+    def rebuild_search_documents(self, book_pks, *, chunk_size=1000):
+        """Recompute the search text of many books (those of `book_pks`): a few
+        queries per chunk of books."""
+        book_pks = list(book_pks)
+        for start in range(0, len(book_pks), chunk_size):
+            books = list(
+                self.filter(pk__in=book_pks[start : start + chunk_size]).prefetch_related(
+                    Prefetch("book_authors", queryset=BookAuthor.objects.select_related("author")),
+                    "subjects",
+                )
+            )
+            for book in books:
+                book.search_document = search.book_document(
+                    book,
+                    authors=[link.author.name for link in book.book_authors.all()],
+                    subjects=list(book.subjects.all()),
+                )
+            self.bulk_update(books, ["search_document"], batch_size=chunk_size)
 
     def available_now(self):
         return self.filter(
@@ -205,8 +223,6 @@ class Book(models.Model):
 
     def rebuild_search_document(self):
         """Recompute the search text (after authors or subjects change)."""
-        from library import search
-
         self.search_document = search.book_document(self)
         Book.objects.filter(pk=self.pk).update(search_document=self.search_document)
 

@@ -26,23 +26,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cwop_portal.dates import format_date
 from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit
-from library.models import Book, Copy, Hold, LibrarySettings, Loan
+from library.models import Author, Book, Copy, Hold, LibrarySettings, Loan, Subject
 from organizations.models import Organization
-
-DAY = datetime.timedelta(days=1)
 
 
 def _today(now):
     return timezone.localdate(now)
-
-
-def _fmt_date(day):
-    return date_format(day, "DATE_FORMAT")
 
 
 # --- who may act -------------------------------------------------------------
@@ -308,7 +302,7 @@ def lend(*, copy, borrower, organization=None, by, now=None):
                 raise ValidationError(
                     {
                         "copy": _("This copy is set aside for another reader until %(date)s.")
-                        % {"date": _fmt_date(hold.expires_on)}
+                        % {"date": format_date(hold.expires_on)}
                     }
                 )
             _lock_user(borrower)
@@ -578,8 +572,6 @@ def copy_add(*, copy, by, now=None):
 
 def _books_naming(entry):
     """The books whose search text names a subject or an author."""
-    from library.models import Author, Subject
-
     if isinstance(entry, Subject):
         books = Book.objects.filter(subjects=entry)
     elif isinstance(entry, Author):
@@ -597,12 +589,10 @@ def _entry_names(entry):
 def catalogue_entry_save(*, entry):
     """Save a subject or an author (the admin); the search text of the books that
     name it follows a new name."""
-    from library import search
-
     stored = type(entry).objects.filter(pk=entry.pk).first() if entry.pk else None
     entry.save()
     if stored is not None and _entry_names(stored) != _entry_names(entry):
-        search.rebuild_documents(_books_naming(entry))
+        Book.objects.rebuild_search_documents(_books_naming(entry))
     return entry
 
 
@@ -610,8 +600,6 @@ def catalogue_entry_save(*, entry):
 def catalogue_entry_delete(*, entry):
     """Delete a subject (its books lose it, and their search text its name) or an
     author no book names (the database refuses the others)."""
-    from library import search
-
     books = _books_naming(entry)
     entry.delete()
-    search.rebuild_documents(books)
+    Book.objects.rebuild_search_documents(books)

@@ -6,20 +6,20 @@ for the benchmark (5,000 organisations). Every organisation it makes is marked
 and KRS numbers from a range kept for demo data (see `_krs`).
 
 Speed: rows are written with `bulk_create` in batches, the many-to-many rows too,
-and the search text is computed here with `organizations.search.build_document`
-(the same parts, in the same order, as `Organization.rebuild_search_document`), so
+and the search text is computed here with `organizations.search.organization_document`
+(as `Organization.rebuild_search_document` does, the terms in the same order), so
 creating N organisations takes a few dozen queries, not a few per organisation.
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from stdnum.pl import nip, regon
 
+from cwop_portal.dates import at
 from cwop_portal.text import slugify_pl, unique_slug
-from organizations import search
 from organizations.models import (
     District,
     FieldOfActivity,
@@ -28,6 +28,7 @@ from organizations.models import (
     Organization,
     TargetGroup,
 )
+from organizations.search import organization_document
 
 BATCH_SIZE = 500
 DEMO_SEED = 2024
@@ -603,17 +604,11 @@ def _plan_organization(
         created_at=created_at,
         is_demo=True,
     )
-    # The same parts, in the same order (the terms' Meta ordering), as
-    # Organization.rebuild_search_document.
-    terms = []
-    for term in sorted(org_fields, key=_term_order) + sorted(org_groups, key=_term_order):
-        terms += [term.name_pl, term.name_en]
-    organization.search_document = search.build_document(
-        organization.name,
-        organization.short_name,
-        organization.description,
-        *terms,
-        district.name if district else "",
+    # The terms in their Meta ordering, as Organization.rebuild_search_document reads them.
+    organization.search_document = organization_document(
+        organization,
+        fields=sorted(org_fields, key=_term_order),
+        target_groups=sorted(org_groups, key=_term_order),
     )
     return organization, updated_at, org_fields, org_groups
 
@@ -963,11 +958,6 @@ DEMO_NEWS = [
 NEWS_HOURS = (9, 11, 13, 16)  # publication hours of the demo posts, in turn
 
 
-def _local(day, hour, minute=0):
-    """An aware datetime at hour:minute Białystok time on `day`."""
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
 def _news_slug(title):
     base = slugify_pl(title, max_length=200, fallback="aktualnosc")
     taken = set(NewsPost.objects.filter(slug__startswith=base).values_list("slug", flat=True))
@@ -1000,7 +990,7 @@ def create_demo_news(organizations, *, now=None):
         )
         hour = NEWS_HOURS[index % len(NEWS_HOURS)]
         if status == NewsPost.Status.PUBLISHED:
-            post.published_at = _local(today + timedelta(days=spec["days"]), hour)
+            post.published_at = at(today + timedelta(days=spec["days"]), time(hour))
             post.created_at = min(post.published_at, now) - timedelta(hours=20)
             if org_index is not None:
                 post.submitted_at = post.created_at + timedelta(hours=2)
@@ -1010,8 +1000,8 @@ def create_demo_news(organizations, *, now=None):
         if "deadline" in spec:
             post.funding_deadline = today + timedelta(days=spec["deadline"])
         if "event" in spec:
-            post.event_starts_at = _local(
-                today + timedelta(days=spec["event"]), *spec["event_time"]
+            post.event_starts_at = at(
+                today + timedelta(days=spec["event"]), time(*spec["event_time"])
             )
             post.event_place = spec["event_place"]
         post.full_clean(exclude=["slug"])  # the model's rules and constraints, as the services

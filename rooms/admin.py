@@ -14,24 +14,32 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from cwop_portal import params
 from cwop_portal.admin_helpers import (
+    DateFilter,
     ServiceActionsMixin,
     ServiceRefusalMixin,
     ask_reason,
     reject_with_reason,
 )
 from cwop_portal.admin_site import register_pending
+from cwop_portal.dates import (
+    DAY,
+    format_short_datetime,
+    local,
+    local_today,
+)
 from cwop_portal.images import clean_new_image_upload
+from cwop_portal.periods import PeriodForm
+from cwop_portal.spreadsheets import csv_response, xlsx_response
 from rooms import reports, services
 from rooms.models import (
     Booking,
@@ -42,7 +50,6 @@ from rooms.models import (
     Resource,
     ResourcePhoto,
 )
-from rooms.schedule import DAY, local_zone, start_of_day
 
 register_pending(
     _("Bookings waiting for approval"),
@@ -50,10 +57,6 @@ register_pending(
     lambda: Booking.objects.filter(status="pending"),
     "rooms.view_booking",
 )
-
-
-def _today():
-    return timezone.localdate(timezone=local_zone())
 
 
 # --- Equipment, resources, hours, closures ---------------------------------------------
@@ -158,42 +161,11 @@ class ClosureAdmin(ResourceOrCentreMixin, admin.ModelAdmin):
 # --- Bookings ---------------------------------------------------------------------------
 
 
-class BookingDateFilter(admin.SimpleListFilter):
-    """Bookings by when they take place (local time); a booking counts for every
-    period it overlaps."""
+class BookingDateFilter(DateFilter):
+    """Bookings by when they take place; a booking counts for every period it
+    overlaps."""
 
-    title = _("when")
-    parameter_name = "when"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("today", _("today")),
-            ("week", _("this week")),
-            ("next7", _("next 7 days")),
-            ("month", _("this month")),
-            ("past", _("past")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = _today()
-        now = timezone.now()
-        if self.value() == "today":
-            return queryset.overlapping(start_of_day(today), start_of_day(today + DAY))
-        if self.value() == "week":
-            monday = today - datetime.timedelta(days=today.weekday())
-            return queryset.overlapping(
-                start_of_day(monday), start_of_day(monday + datetime.timedelta(days=7))
-            )
-        if self.value() == "next7":
-            return queryset.overlapping(now, now + datetime.timedelta(days=7))
-        if self.value() == "month":
-            first = today.replace(day=1)
-            return queryset.overlapping(
-                start_of_day(first), start_of_day(reports.add_months(first, 1))
-            )
-        if self.value() == "past":
-            return queryset.filter(end__lte=now)
-        return queryset
+    overlapping = True
 
 
 def _service_errors(form, exc):
@@ -292,76 +264,6 @@ class BookingChangeInline(admin.TabularInline):
 
 
 AGENDA_DAY, AGENDA_WEEK = "dzien", "tydzien"
-
-
-class ReportForm(forms.Form):
-    """The period of the usage report: a year, or a range of months (which wins)."""
-
-    rok = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        min_value=reports.MIN_YEAR,
-        max_value=reports.MAX_YEAR,
-    )
-    od = forms.CharField(
-        label=_("From month"),
-        required=False,
-        max_length=7,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"}),
-    )
-    do = forms.CharField(
-        label=_("To month"),
-        required=False,
-        max_length=7,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-12"}),
-        help_text=_("A range of months, e.g. 2025-01 to 2025-12, takes precedence over the year."),
-    )
-
-    @staticmethod
-    def _month(value):
-        if not value:
-            return None
-        try:
-            month = datetime.date.fromisoformat(f"{value.strip()}-01")
-        except ValueError:
-            month = None
-        if month is None or not reports.year_is_sane(month):
-            raise ValidationError(_("Enter a month as YYYY-MM, e.g. 2025-03."))
-        return month
-
-    def clean_od(self):
-        return self._month(self.cleaned_data.get("od"))
-
-    def clean_do(self):
-        return self._month(self.cleaned_data.get("do"))
-
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("od"), cleaned.get("do")
-        if self.errors:
-            return cleaned
-        if bool(first) != bool(last):
-            self.add_error("od" if not first else "do", _("Give both months, or neither."))
-        elif first and last:
-            if last < first:
-                self.add_error("do", _("The last month cannot be before the first."))
-            elif (last.year - first.year) * 12 + last.month - first.month >= (
-                reports.MAX_REPORT_MONTHS
-            ):
-                self.add_error(
-                    "do",
-                    _("At most %(months)s months at a time.")
-                    % {"months": reports.MAX_REPORT_MONTHS},
-                )
-        return cleaned
-
-    def period(self):
-        """(first month, last month); the current year unless chosen otherwise."""
-        data = self.cleaned_data
-        if data.get("od") and data.get("do"):
-            return data["od"], data["do"]
-        year = data.get("rok") or _today().year
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 1)
 
 
 @admin.register(Booking)
@@ -469,12 +371,11 @@ class BookingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("start"), ordering="start")
     def local_start(self, obj):
-        return date_format(timezone.localtime(obj.start, local_zone()), "SHORT_DATETIME_FORMAT")
+        return format_short_datetime(obj.start)
 
     @admin.display(description=_("end"), ordering="end")
     def local_end(self, obj):
-        start = timezone.localtime(obj.start, local_zone())
-        end = timezone.localtime(obj.end, local_zone())
+        start, end = local(obj.start), local(obj.end)
         if end.date() == start.date():
             return f"{end:%H:%M}"
         return date_format(end, "SHORT_DATETIME_FORMAT")
@@ -602,7 +503,7 @@ class BookingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
     def agenda_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        today = _today()
+        today = local_today()
         day, date_problem = today, False
         raw = request.GET.get("dzien", "").strip()
         if raw:
@@ -610,7 +511,7 @@ class BookingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
                 day = datetime.date.fromisoformat(raw[:32])
             except ValueError:
                 day, date_problem = today, True
-            if not reports.year_is_sane(day):
+            if not params.day_is_shown(day):
                 day, date_problem = today, True
         view = request.GET.get("widok")
         if view not in (AGENDA_DAY, AGENDA_WEEK):
@@ -653,31 +554,22 @@ class BookingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
     def report_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = ReportForm(request.GET)
+        form = PeriodForm(request.GET)
         report = None
         if form.is_valid():
             report = reports.usage_report(*form.period())
             output = request.GET.get("format")
             if output == "csv":
-                response = HttpResponse(
-                    reports.report_csv(report), content_type="text/csv; charset=utf-8"
+                return csv_response(
+                    reports.report_filename(report, "csv"),
+                    reports.report_header(),
+                    reports.report_records(report),
                 )
-                response["Content-Disposition"] = (
-                    f'attachment; filename="{reports.report_filename(report, "csv")}"'
-                )
-                return response
             if output == "xlsx":
-                response = HttpResponse(
-                    reports.report_xlsx(report),
-                    content_type=(
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    ),
+                return xlsx_response(
+                    reports.report_filename(report, "xlsx"), reports.report_workbook(report)
                 )
-                response["Content-Disposition"] = (
-                    f'attachment; filename="{reports.report_filename(report, "xlsx")}"'
-                )
-                return response
-        query = {k: v for k, v in request.GET.items() if k in ReportForm.base_fields and v}
+        query = form.query()
         context = {
             **self._page_context(request, _("Usage report")),
             "form": form,

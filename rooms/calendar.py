@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cwop_portal.dates import DAY, at, local_zone
 from rooms.models import Booking
-from rooms.schedule import DAY, Schedule, at, local_zone
+from rooms.schedule import Schedule
 
 
 class Cell:

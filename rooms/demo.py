@@ -10,10 +10,8 @@ fit the rules; real bookings always go through `rooms.services.booking_create`.
 import datetime
 import random
 
-import holidays
-
+from cwop_portal.dates import at, working_days
 from rooms.models import Booking, Equipment, Resource
-from rooms.schedule import at
 
 DEFAULT_DEMO_BOOKINGS = 60
 DEMO_SEED = 4242
@@ -141,18 +139,6 @@ def create_demo_resources():
     return resources
 
 
-def _working_days(first, last, step):
-    """Days from `first` towards `last` (step +1 or -1 day), without weekends and
-    Polish public holidays."""
-    years = range(min(first.year, last.year), max(first.year, last.year) + 1)
-    closed = holidays.Poland(years=years)
-    day = first
-    while (day <= last) if step > 0 else (day >= last):
-        if day.weekday() < 5 and day not in closed:
-            yield day
-        day += datetime.timedelta(days=step)
-
-
 def _slots_for(resource, day):
     """Non-overlapping (start, end) on `day` for a demo resource."""
     if resource.books_whole_days:
@@ -173,9 +159,9 @@ def create_demo_bookings(count, *, resources, organizations, users, rng, today, 
     # Near future first (every other slot, so the calendars show free time too),
     # then the past, going back as far as needed.
     days = list(
-        _working_days(today + datetime.timedelta(days=1), today + datetime.timedelta(days=40), 1)
+        working_days(today + datetime.timedelta(days=1), today + datetime.timedelta(days=40), 1)
     )
-    past = _working_days(today - datetime.timedelta(days=1), datetime.date(1990, 1, 1), -1)
+    past = working_days(today - datetime.timedelta(days=1), datetime.date(1990, 1, 1), -1)
     sequence = [(day, True) for day in days]
 
     def more_days():

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cwop_portal import params
+from cwop_portal.dates import DAY, at
 from rooms.models import BookingSeries, Equipment, Resource
-from rooms.schedule import DAY, at
 
 MAX_ATTENDEES = 10_000
 

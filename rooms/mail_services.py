@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cwop_portal.dates import format_datetime
 from cwop_portal.emails import send_email_on_commit
 from organizations.models import Membership
 from rooms.models import MailItem
@@ -98,7 +98,7 @@ def mail_item_collect(*, item, collected_by, user):
         raise ValidationError(
             _("This item was already collected on %(when)s by %(name)s.")
             % {
-                "when": date_format(timezone.localtime(item.collected_at), "DATETIME_FORMAT"),
+                "when": format_datetime(item.collected_at),
                 "name": item.collected_by,
             },
             code="already_collected",

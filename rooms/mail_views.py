@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from organizations.views.member import get_organization_for_member_or_404
+from organizations.access import get_organization_for_member_or_404
 from rooms.mail_services import retention_days
 from rooms.schedule import opening_hours_summary
 

@@ -2,9 +2,10 @@
 
 `agenda` lays out the bookings of every active resource over one day or one week;
 `usage_report` adds up the confirmed bookings of a range of months for the yearly
-report of the Cooperation Programme, with `report_csv` and `report_xlsx` to download
-it. Both read a fixed number of queries whatever the number of bookings, and both
-count in local time (settings.TIME_ZONE, Europe/Warsaw).
+report of the Cooperation Programme, with `report_header` and `report_records` (the
+CSV) and `report_workbook` (the XLSX) to download it. Both read a fixed number of
+queries whatever the number of bookings, and both count in local time
+(settings.TIME_ZONE, Europe/Warsaw).
 
 The usage report counts in hours the resources booked by time slots (rooms and the
 workstation); notice-board and leaflet-stand space, booked by whole days and for
@@ -12,40 +13,17 @@ posters rather than people, is counted apart, in days, so a fortnight of posters
 does not swamp the hours of the rooms.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cwop_portal.spreadsheets import neutralise_formula, text_cell
-from organizations.search import normalize
+from cwop_portal.dates import DAY, add_months, local, local_today, polish_holidays, start_of_day
+from cwop_portal.periods import MonthRange, months_apart, months_between
+from cwop_portal.search import normalize
+from cwop_portal.spreadsheets import Workbook, fitting_width
 from rooms.models import Booking, Closure, OpeningHours, Resource
-from rooms.schedule import DAY, local_zone, start_of_day
-
-# Dates outside these years are taken for a mistake (and stay far from date.max).
-MIN_YEAR, MAX_YEAR = 2000, 2100
-# The longest range of months one report covers.
-MAX_REPORT_MONTHS = 60
-
-
-def year_is_sane(day):
-    return MIN_YEAR <= day.year <= MAX_YEAR
-
-
-def add_months(day, months):
-    """The first day of the month `months` after the month of `day`."""
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def _local(moment):
-    return timezone.localtime(moment, local_zone())
-
 
 # --- Agenda ---------------------------------------------------------------------
 
@@ -77,7 +55,7 @@ class AgendaDay:
 
     @property
     def is_today(self):
-        return self.day == timezone.localdate(timezone=local_zone())
+        return self.day == local_today()
 
 
 @dataclass
@@ -92,18 +70,10 @@ class Agenda:
         return len({e.booking.pk for row in self.rows for c in row.cells for e in c.entries})
 
 
-def _holidays(first_day, last_day):
-    import holidays
-    from django.utils.translation import get_language
-
-    language = "en_US" if (get_language() or "pl").startswith("en") else "pl"
-    return holidays.Poland(years=range(first_day.year, last_day.year + 1), language=language)
-
-
 def _time_label(booking, day):
     """The times of `booking` on `day`, e.g. 10:00–12:00; a booking by whole days
     (or one running past midnight) shows which part of it falls on `day`."""
-    local_start, local_end = _local(booking.start), _local(booking.end)
+    local_start, local_end = local(booking.start), local(booking.end)
     day_start, day_end = start_of_day(day), start_of_day(day + DAY)
     if local_start <= day_start and local_end >= day_end:
         return _("all day")
@@ -138,7 +108,7 @@ def agenda(first_day, last_day):
     for row in hours_rows:
         if row.resource_id is not None:
             own_hours.setdefault(row.resource_id, set()).add(row.weekday)
-    public_holidays = _holidays(first_day, last_day)
+    public_holidays = polish_holidays(range(first_day.year, last_day.year + 1), language=None)
 
     days = []
     day = first_day
@@ -229,24 +199,11 @@ class ReportRow:
 
 
 @dataclass
-class UsageReport:
-    first_month: datetime.date
-    last_month: datetime.date
-    months: list
+class UsageReport(MonthRange):
     by_resource: list  # time-slot resources, in hours
     by_organization: list  # time-slot resources, in hours
     per_month: ReportRow  # time-slot resources: hours, bookings, attendees
     board_space: list  # board space, in days
-
-    @property
-    def month_labels(self):
-        return [f"{month:%Y-%m}" for month in self.months]
-
-    @property
-    def period_label(self):
-        if self.first_month == self.last_month:
-            return f"{self.first_month:%Y-%m}"
-        return f"{self.first_month:%Y-%m} – {self.last_month:%Y-%m}"
 
     @property
     def is_empty(self):
@@ -258,11 +215,7 @@ def usage_report(first_month, last_month):
     (inclusive, local time): one query, added up here so that SQLite and PostgreSQL
     give the same numbers."""
     first_month, last_month = first_month.replace(day=1), last_month.replace(day=1)
-    months = []
-    month = first_month
-    while month <= last_month:
-        months.append(month)
-        month = add_months(month, 1)
+    months = months_between(first_month, last_month)
     count = len(months)
     records = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
@@ -282,8 +235,8 @@ def usage_report(first_month, last_month):
     resources, organizations, board = {}, {}, {}
     per_month = ReportRow.empty(_("All rooms and the workstation"), count)
     for record in records:
-        local_start, local_end = _local(record["start"]), _local(record["end"])
-        index = (local_start.year - first_month.year) * 12 + local_start.month - first_month.month
+        local_start, local_end = local(record["start"]), local(record["end"])
+        index = months_apart(first_month, local_start)
         resource_key = (record["resource__position"], record["resource__name_pl"])
         if record["resource__kind"] == Resource.Kind.BOARD_SPACE:
             row = board.setdefault(
@@ -364,93 +317,46 @@ def report_header():
     ]
 
 
-def report_csv(report):
-    """UTF-8 with a byte order mark, so that Excel reads the Polish letters."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(report_header())
-    for record in report_records(report):
-        writer.writerow([neutralise_formula(value) for value in record])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _sheet_title(text):
-    for character in "[]:*?/\\":
-        text = text.replace(character, " ")
-    return text[:31]
-
-
-def report_xlsx(report):
+def report_workbook(report):
     """The report as an Excel workbook: one sheet per table, numbers as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True)
     workbook = Workbook()
-    workbook.remove(workbook.active)
 
     def sheet_of(title, first_header, rows, unit):
-        sheet = workbook.create_sheet(_sheet_title(title))
+        def amount(figures):
+            return figures.hours if unit == "hours" else figures.days
+
         header = [first_header, *report.month_labels, _("Total")]
-        for column, value in enumerate(header, start=1):
-            text_cell(sheet, 1, column, value).font = bold
-        for row_number, row in enumerate(rows, start=2):
-            text_cell(sheet, row_number, 1, row.label)
-            for column, figures in enumerate([*row.months, row.total], start=2):
-                value = figures.hours if unit == "hours" else figures.days
-                cell = sheet.cell(row=row_number, column=column, value=value)
-                cell.number_format = "0.00" if unit == "hours" else "0"
-        width = max([len(str(first_header)), *(len(row.label) for row in rows)], default=10)
-        sheet.column_dimensions["A"].width = min(60, width + 2)
-        for column in range(2, len(header) + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 11
-        sheet.freeze_panes = "B2"
+        numbers = len(header) - 1
+        width = fitting_width([first_header, *(row.label for row in rows)])
+        workbook.sheet(title, widths=[width, *[11] * numbers], freeze="B2").table(
+            header,
+            ([row.label, *map(amount, [*row.months, row.total])] for row in rows),
+            formats=[None, *["0.00" if unit == "hours" else "0"] * numbers],
+        )
 
     sheet_of(_("Hours per resource"), _("Resource"), report.by_resource, "hours")
     sheet_of(_("Hours per organisation"), _("Organisation"), report.by_organization, "hours")
 
-    sheet = workbook.create_sheet(_sheet_title(_("Per month")))
-    header = [_("Month"), _("Hours"), _("Bookings"), _("Expected attendees")]
-    for column, value in enumerate(header, start=1):
-        text_cell(sheet, 1, column, value).font = bold
     lines = [
         *zip(report.month_labels, report.per_month.months, strict=True),
         (_("Total"), report.per_month.total),
     ]
-    for row_number, (label, figures) in enumerate(lines, start=2):
-        text_cell(sheet, row_number, 1, label)
-        sheet.cell(row=row_number, column=2, value=figures.hours).number_format = "0.00"
-        sheet.cell(row=row_number, column=3, value=figures.bookings).number_format = "0"
-        sheet.cell(row=row_number, column=4, value=figures.attendees).number_format = "0"
-    sheet.column_dimensions["A"].width = 12
-    for letter in "BCD":
-        sheet.column_dimensions[letter].width = 22
-    sheet.freeze_panes = "A2"
-
-    sheet_of(
-        _("Board space (days)"),
-        _("Resource"),
-        report.board_space,
-        "days",
+    workbook.sheet(_("Per month"), widths=[12, 22, 22, 22], freeze="A2").table(
+        [_("Month"), _("Hours"), _("Bookings"), _("Expected attendees")],
+        ([label, figures.hours, figures.bookings, figures.attendees] for label, figures in lines),
+        formats=[None, "0.00", "0", "0"],
     )
 
-    about = workbook.create_sheet(_sheet_title(_("About")))
-    notes = [
-        (_("Period"), report.period_label),
-        (_("Counted"), counted_note()),
-        (_("Board space"), board_note()),
-        (_("Created"), date_format(_local(timezone.now()), "DATETIME_FORMAT")),
-    ]
-    for row_number, (label, value) in enumerate(notes, start=1):
-        text_cell(about, row_number, 1, label).font = bold
-        text_cell(about, row_number, 2, value)
-    about.column_dimensions["A"].width = 16
-    about.column_dimensions["B"].width = 100
+    sheet_of(_("Board space (days)"), _("Resource"), report.board_space, "days")
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.about(
+        [
+            (_("Period"), report.period_label),
+            (_("Counted"), counted_note()),
+            (_("Board space"), board_note()),
+        ]
+    )
+    return workbook
 
 
 def counted_note():

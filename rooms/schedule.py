@@ -2,37 +2,18 @@
 
 All of it is read for a range of days with a fixed number of queries (`Schedule`),
 so the week calendar, the booking rules and a weekly series cost the same few
-queries however many days they look at. Times are local (settings.TIME_ZONE,
-Europe/Warsaw) and turned into aware datetimes with zoneinfo, which handles the
-changes to and from summer time.
+queries however many days they look at. Times are local, on the centre's clock
+(`cwop_portal.dates`: its time zone, days, Polish public holidays).
 """
 
 import datetime
-import functools
-import zoneinfo
 from dataclasses import dataclass
 
-import holidays
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rooms.models import Closure, OpeningHours
-
-DAY = datetime.timedelta(days=1)
-
-
-def local_zone():
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def at(day, time):
-    """The aware datetime of `time` on `day`, in the centre's time zone."""
-    return datetime.datetime.combine(day, time, tzinfo=local_zone())
-
-
-def start_of_day(day):
-    return at(day, datetime.time(0, 0))
+from cwop_portal.dates import DAY, at, local_zone, polish_holidays, start_of_day
+from rooms.models import Closure, OpeningHours, Weekday
 
 
 def is_aligned(moment, step_minutes):
@@ -53,12 +34,6 @@ class DayStatus:
     @property
     def is_open(self):
         return self.opens is not None
-
-
-@functools.lru_cache(maxsize=16)
-def _polish_holidays(years, language):
-    """Polish public holidays of `years` (cached: the package builds them in Python)."""
-    return holidays.Poland(years=years, language=language)
 
 
 class Schedule:
@@ -93,9 +68,7 @@ class Schedule:
             and closure.start_date <= last_day
             and closure.end_date >= first_day
         ]
-        years = range(first_day.year, last_day.year + 1)
-        self.holidays = _polish_holidays(years, "pl")
-        self.holidays_en = _polish_holidays(years, "en_US")
+        self.years = range(first_day.year, last_day.year + 1)
 
     @classmethod
     def for_resources(cls, resources, first_day, last_day):
@@ -112,10 +85,8 @@ class Schedule:
         }
 
     def _holiday_name(self, day):
-        from django.utils.translation import get_language
-
-        names = self.holidays_en if (get_language() or "pl").startswith("en") else self.holidays
-        return names.get(day)
+        """The public holiday's name in the active language, or None."""
+        return polish_holidays(self.years, language=None).get(day)
 
     def closure_on(self, day):
         for closure in self.closures:
@@ -148,8 +119,6 @@ class Schedule:
 
 def opening_hours_summary(resource):
     """[(weekday label, "08:00–16:00")] for the weekdays the resource is open."""
-    from rooms.models import Weekday
-
     own = list(OpeningHours.objects.filter(resource=resource))
     rows = own or list(OpeningHours.objects.filter(resource__isnull=True))
     return [

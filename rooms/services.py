@@ -18,16 +18,16 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cwop_portal import params
+from cwop_portal.dates import DAY, format_date, format_datetime, local, local_zone, start_of_day
 from cwop_portal.emails import send_email_now, send_email_on_commit, staff_emails
 from organizations.models import Membership, Organization
 from rooms import ics
 from rooms.models import Booking, BookingChange, BookingSeries, Resource
-from rooms.schedule import DAY, Schedule, is_aligned, local_zone, start_of_day
+from rooms.schedule import Schedule, is_aligned
 
 
 def _taken():
@@ -42,14 +42,6 @@ def _history(booking, user, action, changes=None, note=""):
         changes=changes or {},
         note=note,
     )
-
-
-def _local(moment):
-    return timezone.localtime(moment, local_zone())
-
-
-def _fmt(moment):
-    return date_format(_local(moment), "DATETIME_FORMAT")
 
 
 def user_can_book_for(user, organization):
@@ -85,8 +77,7 @@ def minutes_used(resource, organization, month_start, *, exclude_pk=None):
 
 
 def month_start_of(moment):
-    local = _local(moment)
-    return start_of_day(local.date().replace(day=1))
+    return start_of_day(local(moment).date().replace(day=1))
 
 
 def quota_left_minutes(resource, organization, moment):
@@ -118,7 +109,7 @@ def check_times(resource, start, end, *, schedule=None, by_staff=False, now=None
         )
         return errors
     minutes = int((end - start).total_seconds() // 60)
-    local_start, local_end = _local(start), _local(end)
+    local_start, local_end = local(start), local(end)
     if resource.books_whole_days:
         if local_start.timetz().replace(tzinfo=None) != datetime.time(
             0
@@ -203,7 +194,7 @@ def check_times(resource, start, end, *, schedule=None, by_staff=False, now=None
                 _("%(resource)s cannot be booked on %(day)s: %(reason)s.")
                 % {
                     "resource": resource.name,
-                    "day": date_format(day, "DATE_FORMAT"),
+                    "day": format_date(day),
                     "reason": status.closed_reason,
                 },
             )
@@ -213,9 +204,9 @@ def check_times(resource, start, end, *, schedule=None, by_staff=False, now=None
                 "start",
                 _("Outside the opening hours: on %(day)s from %(opens)s to %(closes)s.")
                 % {
-                    "day": date_format(day, "DATE_FORMAT"),
-                    "opens": f"{_local(status.opens):%H:%M}",
-                    "closes": f"{_local(status.closes):%H:%M}",
+                    "day": format_date(day),
+                    "opens": f"{local(status.opens):%H:%M}",
+                    "closes": f"{local(status.closes):%H:%M}",
                 },
             )
             return errors
@@ -468,8 +459,8 @@ def series_plan(
     dates = series_dates(start, end, frequency, until)
     if not dates:
         return []
-    first = _local(dates[0][0]).date()
-    last = _local(dates[-1][1]).date()
+    first = local(dates[0][0]).date()
+    last = local(dates[-1][1]).date()
     schedule = Schedule(resource, first, last)
     taken = list(
         Booking.objects.active()
@@ -540,7 +531,7 @@ def booking_series_create(
     resource = _lock(resource)
     if int(frequency) not in BookingSeries.Frequency.values:
         raise ValidationError({"frequency": [_("Choose how often the booking repeats.")]})
-    local_start = _local(start)
+    local_start = local(start)
     if until < local_start.date():
         raise ValidationError({"until": [_("The last date cannot be before the first booking.")]})
     plan = series_plan(
@@ -569,7 +560,9 @@ def booking_series_create(
                     )
                     % {"count": len(blocked)}
                     + " "
-                    + "; ".join(f"{_fmt(o.start)} ({' '.join(o.problems)})" for o in blocked)
+                    + "; ".join(
+                        f"{format_datetime(o.start)} ({' '.join(o.problems)})" for o in blocked
+                    )
                 ]
             }
         )
@@ -608,13 +601,7 @@ def booking_series_create(
         "booking_series_received",
         context,
         _recipients(first),
-        attachments=[
-            (
-                f"rezerwacje-{series.pk}.ics",
-                ics.bookings_calendar(resource.name, created, private=True),
-                "text/calendar",
-            )
-        ],
+        attachments=[ics.series_attachment(series, resource, created)],
     )
     if any(b.status == Booking.Status.PENDING for b in created):
         send_email_on_commit("booking_pending_staff", context, staff_emails())
@@ -887,7 +874,7 @@ def send_booking_reminders(*, now=None):
     tried again by the next run, and a run that stops between the mail and the
     commit sends it once more (a duplicate rather than a lost reminder)."""
     now = now or timezone.now()
-    tomorrow = _local(now).date() + DAY
+    tomorrow = local(now).date() + DAY
     window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
     sent = 0
     candidates = Booking.objects.filter(

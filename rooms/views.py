@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,14 +20,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cwop_portal import params
+from cwop_portal.dates import local_zone
 from cwop_portal.emails import mail_failed
+from cwop_portal.ics import calendar_response
+from organizations.access import get_organization_for_member_or_404
 from organizations.models import Membership
-from organizations.views.member import get_organization_for_member_or_404
 from rooms import feed_services, ics, services
 from rooms.calendar import monday_of, open_during, week_calendar, week_label
 from rooms.forms import BookingForm, CancelForm, ResourceFilterForm
 from rooms.models import Booking, CalendarFeed, Resource, ResourcePhoto
-from rooms.schedule import local_zone, opening_hours_summary
+from rooms.schedule import opening_hours_summary
 from rooms.services import SeriesMode
 
 UPCOMING_LIMIT = 100
@@ -278,9 +280,7 @@ def resource_ics(request, slug):
         .order_by("start")
     )
     content = ics.bookings_calendar(resource.name, bookings, private=False)
-    response = HttpResponse(content, content_type=ics.CONTENT_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{resource.slug}.ics"'
-    return response
+    return calendar_response(content, filename=f"{resource.slug}.ics")
 
 
 # --- Members' bookings -------------------------------------------------------------
@@ -398,9 +398,11 @@ def booking_cancel(request, pk):
 @require_safe
 def booking_ics(request, pk):
     booking = _booking_for_member_or_404(request.user, pk)
-    response = HttpResponse(ics.booking_calendar(booking), content_type=ics.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="rezerwacja-{booking.pk}.ics"'
-    return response
+    return calendar_response(
+        ics.booking_calendar(booking),
+        filename=f"rezerwacja-{booking.pk}.ics",
+        disposition="attachment",
+    )
 
 
 @login_required
@@ -436,8 +438,9 @@ def calendar_feed(request, token):
         .select_related("resource", "organization")
         .order_by("start")
     )
-    content = ics.bookings_calendar(feed.organization.name, bookings, private=True)
-    response = HttpResponse(content, content_type=ics.CONTENT_TYPE)
+    response = calendar_response(
+        ics.bookings_calendar(feed.organization.name, bookings, private=True)
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

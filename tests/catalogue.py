@@ -38,7 +38,7 @@ def advisor_a(world):
 
 
 def appointment_token(world):
-    from consultations.services import make_client_token
+    from consultations.client_links import make_client_token
 
     return {"token": make_client_token(world.appointment)}
 

@@ -28,11 +28,16 @@ from library.models import Loan
 from organizations.models import ContactMessage
 from rooms.models import Booking
 from tests import mail as failing
-from tests.consultations.factories import make_advisor, make_appointment, make_rule, make_training
-from tests.factories import PASSWORD, UserFactory
-from tests.library.factories import make_book, make_copy, make_loan
+from tests.consultations.factories import (
+    AdvisorFactory,
+    AppointmentFactory,
+    AvailabilityRuleFactory,
+    TrainingFactory,
+)
+from tests.factories import PASSWORD, UserFactory, local
+from tests.library.factories import BookFactory, CopyFactory, LoanFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
-from tests.rooms.factories import local, make_booking, make_resource
+from tests.rooms.factories import BookingFactory, ResourceFactory
 from tests.rooms.test_views import form_data, working_day
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -261,7 +266,7 @@ def main_text(response):
 def test_a_member_books_and_cancels_a_room_while_the_mail_is_down(
     client, member, organization, staff, mail_down
 ):
-    resource = make_resource(name_en="Training room")
+    resource = ResourceFactory(name_en="Training room")
     client.force_login(member)
     day = working_day(weekday=3)
     response = client.post(
@@ -297,10 +302,10 @@ def test_staff_approve_reject_and_cancel_bookings_and_learn_whom_to_phone(
 ):
     client = staff_client
     day = working_day(weekday=2)
-    resource = make_resource()
+    resource = ResourceFactory()
 
     def pending(hour):
-        return make_booking(
+        return BookingFactory(
             resource=resource,
             organization=organization,
             created_by=member,
@@ -350,8 +355,8 @@ def test_staff_approve_reject_and_cancel_bookings_and_learn_whom_to_phone(
 def test_a_residents_appointment_is_not_held_without_the_link_and_can_be_booked_again(
     client, settings, mail_down
 ):
-    advisor = make_advisor(name="Ewa Doradczyni", slug="ewa-doradczyni")
-    make_rule(advisor=advisor, weekday=1)  # Tuesdays 10:00 and 11:00
+    advisor = AdvisorFactory(name="Ewa Doradczyni", slug="ewa-doradczyni")
+    AvailabilityRuleFactory(advisor=advisor, weekday=1)  # Tuesdays 10:00 and 11:00
     url = en("consultations:appointment_book", advisor.slug)
     data = {
         "start": "2030-03-12T10:00",
@@ -390,7 +395,7 @@ def test_a_residents_appointment_is_not_held_without_the_link_and_can_be_booked_
 def test_a_residents_registration_asks_to_send_the_form_again_until_the_link_goes_out(
     client, settings, mail_down
 ):
-    training = make_training(capacity=3)
+    training = TrainingFactory(capacity=3)
     url = en("consultations:training_detail", training.slug)
     data = {"name": "Maria Mieszkanka", "email": "maria@example.org", "consent": "on"}
     response = client.post(url, data)
@@ -416,7 +421,7 @@ def test_a_member_is_told_which_colleague_could_not_be_e_mailed(
     client, member, organization, refusing
 ):
     refusing.add("nie-ma@example.org")
-    training = make_training(capacity=5)
+    training = TrainingFactory(capacity=5)
     client.force_login(member)
     data = {
         "organization": organization.pk,
@@ -446,7 +451,7 @@ def test_cancelling_a_training_e_mails_everybody_it_can_and_names_the_others(
     staff_client, refusing
 ):
     client = staff_client
-    training = make_training()
+    training = TrainingFactory()
     for n in range(1, 4):
         Registration.objects.create(
             training=training,
@@ -490,8 +495,8 @@ def test_the_desk_says_when_the_next_reader_could_not_be_told_their_book_is_wait
 ):
     from library import services as library_services
 
-    copy = make_copy(book=make_book(title="Pozyskiwanie funduszy"), inventory_number="B/0001")
-    loan = make_loan(copy=copy, borrower=UserFactory(first_name="Jan", last_name="Oddający"))
+    copy = CopyFactory(book=BookFactory(title="Pozyskiwanie funduszy"), inventory_number="B/0001")
+    loan = LoanFactory(copy=copy, borrower=UserFactory(first_name="Jan", last_name="Oddający"))
     reader = UserFactory(email="czytelniczka@example.org", first_name="Ewa", last_name="Czytelna")
     library_services.place_hold(book=copy.book, user=reader)
 
@@ -546,7 +551,7 @@ def tomorrow_at(hour):
 
 
 def test_a_booking_reminder_that_failed_is_sent_by_the_next_run(settings, member, organization):
-    booking = make_booking(
+    booking = BookingFactory(
         organization=organization,
         created_by=member,
         start=tomorrow_at(10),
@@ -563,7 +568,7 @@ def test_a_booking_reminder_that_failed_is_sent_by_the_next_run(settings, member
 
 
 def test_an_appointment_reminder_that_failed_is_sent_by_the_next_run(settings):
-    appointment = make_appointment(
+    appointment = AppointmentFactory(
         start=tomorrow_at(10), end=tomorrow_at(10) + datetime.timedelta(minutes=45)
     )
 
@@ -576,7 +581,7 @@ def test_an_appointment_reminder_that_failed_is_sent_by_the_next_run(settings):
 
 
 def test_a_training_reminder_that_failed_is_sent_by_the_next_run(settings):
-    training = make_training(sessions=[(tomorrow_at(10), tomorrow_at(14))])
+    training = TrainingFactory(sessions=[(tomorrow_at(10), tomorrow_at(14))])
     registration = Registration.objects.create(
         training=training,
         name="Anna",
@@ -599,8 +604,8 @@ def test_a_training_reminder_that_failed_is_sent_by_the_next_run(settings):
 )
 def test_a_library_reminder_that_failed_is_sent_by_the_next_run(settings, days, flag_name, kind):
     reader = UserFactory(email="czytelniczka@example.org", password=PASSWORD)
-    loan = make_loan(
-        copy=make_copy(book=make_book()),
+    loan = LoanFactory(
+        copy=CopyFactory(book=BookFactory()),
         borrower=reader,
         due_on=timezone.localdate() + datetime.timedelta(days=days),
     )
@@ -616,7 +621,7 @@ def test_a_library_reminder_that_failed_is_sent_by_the_next_run(settings, days, 
 
 def test_the_reminder_commands_log_each_failure(settings, caplog):
     settings.EMAIL_BACKEND = DOWN
-    make_appointment(start=tomorrow_at(10), end=tomorrow_at(10) + datetime.timedelta(minutes=45))
+    AppointmentFactory(start=tomorrow_at(10), end=tomorrow_at(10) + datetime.timedelta(minutes=45))
     with caplog.at_level(logging.ERROR, logger="cwop_portal.emails"), pytest.raises(CommandError):
         run("send_appointment_reminders")
     (record,) = mail_errors(caplog)

@@ -10,7 +10,6 @@ server's: a `datetime-local` input carries no offset.
 """
 
 import re
-import zoneinfo
 
 from django import forms
 from django.conf import settings
@@ -22,11 +21,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from cwop_portal.dates import local_zone
 from cwop_portal.images import validate_image_upload
 from organizations.models import NewsAttachment, NewsPost
 from organizations.models.news import validate_attachment
 
-WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 IMAGE_CONTENT_TYPES = "image/jpeg,image/png,image/gif,image/webp"
 ATTACHMENT_ACCEPT = (
     ".pdf,.docx,.xlsx,.odt,application/pdf,"
@@ -114,11 +113,11 @@ class WarsawDateTimeField(forms.DateTimeField):
     widget = DateTimeLocalInput
 
     def to_python(self, value):
-        with timezone.override(WARSAW):
+        with timezone.override(local_zone()):
             return super().to_python(value)
 
     def prepare_value(self, value):
-        with timezone.override(WARSAW):
+        with timezone.override(local_zone()):
             return super().prepare_value(_parsed(self, value))
 
 

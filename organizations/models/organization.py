@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cwop_portal.images import validate_image_upload
-from organizations import search
+from cwop_portal.search import matching
 from organizations.identifiers import (
     validate_krs,
     validate_nip,
@@ -19,6 +19,7 @@ from organizations.identifiers import (
     validate_regon,
 )
 from organizations.models.taxonomy import FieldOfActivity, TargetGroup
+from organizations.search import organization_document
 
 
 class LegalForm(models.TextChoices):
@@ -60,10 +61,7 @@ class OrganizationQuerySet(models.QuerySet):
 
     def search(self, query):
         """Organisations whose text has words beginning with every query word's stem."""
-        condition = Q()
-        for word_stem in search.query_stems(query):
-            condition &= Q(search_document__contains=" " + word_stem)
-        return self.filter(condition)
+        return self.filter(matching(query))
 
     def managed_by(self, user):
         """Organisations where `user` is an active member (admin or editor)."""
@@ -249,15 +247,8 @@ class Organization(models.Model):
 
     def rebuild_search_document(self):
         """Recompute the search text (call after the many-to-many fields change)."""
-        terms = []
-        for term in list(self.fields_of_activity.all()) + list(self.target_groups.all()):
-            terms += [term.name_pl, term.name_en]
-        self.search_document = search.build_document(
-            self.name,
-            self.short_name,
-            self.description,
-            *terms,
-            self.district.name if self.district_id else "",
+        self.search_document = organization_document(
+            self, fields=self.fields_of_activity.all(), target_groups=self.target_groups.all()
         )
         Organization.objects.filter(pk=self.pk).update(search_document=self.search_document)
 

@@ -1,8 +1,8 @@
 """Members' pages: my organisations, the profile form, joining and managing members.
 
-Access goes through `get_organization_for_member_or_404`: an organisation the
-person is not an active member of does not exist for them (404). Centre staff
-are no exception: they work on organisations in the admin.
+Access goes through `organizations.access.get_organization_for_member_or_404`:
+an organisation the person is not an active member of does not exist for them
+(404). Centre staff are no exception: they work on organisations in the admin.
 """
 
 from django.conf import settings
@@ -16,25 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations import identifiers, krs, services
+from organizations.access import get_organization_for_member_or_404
 from organizations.forms.member import MembershipRequestForm, OrganizationForm
 from organizations.models import Membership, Organization
 
 SUBMITTABLE = {Organization.Status.DRAFT, Organization.Status.REJECTED}
-
-
-def get_organization_for_member_or_404(user, slug, *, admin_only=False):
-    """The organisation `slug` when `user` is its active member (an administrator
-    when `admin_only`), with that membership as `organization.membership`; a 404
-    for everybody else. One query."""
-    memberships = Membership.objects.select_related("organization").filter(
-        user=user, organization__slug=slug, status=Membership.Status.ACTIVE
-    )
-    if admin_only:
-        memberships = memberships.filter(role=Membership.Role.ADMIN)
-    membership = get_object_or_404(memberships)
-    organization = membership.organization
-    organization.membership = membership
-    return organization
 
 
 def _person(user):

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations import news_services
+from organizations.access import get_organization_for_member_or_404
 from organizations.forms.news import NewsPostForm
 from organizations.models import Membership, NewsPost
-from organizations.views.member import get_organization_for_member_or_404
 
 PER_PAGE = 25
 SUBMITTABLE = {NewsPost.Status.DRAFT, NewsPost.Status.REJECTED}

@@ -1,6 +1,5 @@
 """The public directory: list with search and filters, profile, contact relay, open data."""
 
-import csv
 import json
 
 from allauth.core import ratelimit
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cwop_portal.emails import mail_failed
-from cwop_portal.spreadsheets import neutralise_formula
+from cwop_portal.spreadsheets import csv_response
 from organizations import services
 from organizations.forms.public import ContactForm, DirectoryFilterForm
 from organizations.models import Membership, Organization
@@ -200,29 +199,17 @@ def _export_records(request):
             }
 
 
-class _Echo:
-    """A file-like object whose write() returns what it was given (for csv.writer)."""
-
-    def write(self, value):
-        return value
-
-
 def _csv_cell(value):
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        value = "; ".join(value)
-    return neutralise_formula(value)
+        return "; ".join(value)
+    return value
 
 
-def _csv_lines(request):
-    writer = csv.writer(_Echo())
-    # The byte order mark makes Excel read the file as UTF-8 (Polish letters).
-    yield "\ufeff" + writer.writerow(EXPORT_FIELDS)
+def _csv_rows(request):
     for record in _export_records(request):
-        yield writer.writerow([_csv_cell(record[key]) for key in EXPORT_FIELDS])
+        yield [_csv_cell(record[key]) for key in EXPORT_FIELDS]
 
 
 def _json_chunks(request):
@@ -236,9 +223,7 @@ def _json_chunks(request):
 
 @require_safe
 def organization_export_csv(request):
-    response = StreamingHttpResponse(_csv_lines(request), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
-    return response
+    return csv_response(CSV_FILENAME, EXPORT_FIELDS, _csv_rows(request), streamed=True)
 
 
 @require_safe

@@ -2,6 +2,10 @@
 
 Without a Chromium these tests are skipped with a clear reason, unless
 CWOP_REQUIRE_BROWSER=1 (set by CI), which turns a missing browser into a failure.
+
+`make test` runs the suite in several processes (pytest-xdist): each is a pytest
+session of its own, so each starts one Chromium and one live server, on its own port
+and test database.
 """
 
 import os

@@ -6,12 +6,12 @@ organisation cannot take it, and a weekly series reports its conflicts."""
 import datetime
 import re
 
-import holidays
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from cwop_portal.dates import polish_holidays
 from rooms.models import Booking
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def next_free_tuesday(*, not_before, avoid=None):
     """The first Tuesday from `not_before` on that is not `avoid`, with it and the
     two Tuesdays after it not public holidays (a series books three of them)."""
     day = not_before + datetime.timedelta(days=(1 - not_before.weekday()) % 7)
-    closed = holidays.Poland(years=range(day.year, day.year + 2))
+    closed = polish_holidays(range(day.year, day.year + 2))
     while day == avoid or any(day + datetime.timedelta(weeks=k) in closed for k in range(3)):
         day += datetime.timedelta(days=7)
     return day

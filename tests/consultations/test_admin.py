@@ -7,7 +7,6 @@ import datetime
 import io
 import re
 
-import holidays
 import pytest
 from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,32 +30,24 @@ from consultations.models import (
 )
 from rooms.models import Booking
 from tests.consultations.factories import (
-    make_advisor,
-    make_appointment,
-    make_exception,
-    make_group,
-    make_rule,
-    make_training,
-    topic,
+    AdvisorFactory,
+    AdvisorGroupFactory,
+    AppointmentFactory,
+    AvailabilityExceptionFactory,
+    AvailabilityRuleFactory,
+    TopicFactory,
+    TrainingFactory,
 )
-from tests.factories import MINIMAL_PDF
-from tests.rooms.factories import local, make_booking, make_organization, make_resource
+from tests.dates import working_day
+from tests.factories import MINIMAL_PDF, local
+from tests.organizations.factories import OrganizationFactory
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
 APPOINTMENTS = "/admin/consultations/appointment/"
 TRAININGS = "/admin/consultations/training/"
 REGISTRATIONS = "/admin/consultations/registration/"
-
-
-def working_day(days_ahead=8):
-    """A Tuesday, Wednesday or Thursday at least `days_ahead` days from today that is
-    not a Polish public holiday: the centre is open there 08:00–16:00."""
-    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
-    closed = holidays.Poland(years=range(day.year, day.year + 2))
-    while day.weekday() not in (1, 2, 3) or day in closed:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def at(day, hour, minute=0):
@@ -94,25 +85,25 @@ def register(training, n, *, status=Registration.Status.REGISTERED, **extra):
 
 @pytest.fixture
 def room():
-    return make_resource(name_pl="Sala konsultacji", capacity=12)
+    return ResourceFactory(name_pl="Sala konsultacji", capacity=12)
 
 
 @pytest.fixture
 def counsellor():
-    return make_advisor(name="Ewa Doradczyni", topics=["pozyskiwanie-funduszy", "statuty"])
+    return AdvisorFactory(name="Ewa Doradczyni", topics=["pozyskiwanie-funduszy", "statuty"])
 
 
 @pytest.fixture
 def data(counsellor, room):
     """One of everything the consultations admin shows."""
-    make_rule(advisor=counsellor, weekday=1)
-    make_rule(advisor=counsellor, weekday=3, mode=Mode.IN_PERSON, room=room)
-    make_exception(advisor=counsellor, date=working_day(20))
-    appointment = make_appointment(
-        advisor=counsellor, organization=make_organization(name="Fundacja Testowa")
+    AvailabilityRuleFactory(advisor=counsellor, weekday=1)
+    AvailabilityRuleFactory(advisor=counsellor, weekday=3, mode=Mode.IN_PERSON, room=room)
+    AvailabilityExceptionFactory(advisor=counsellor, date=working_day(20))
+    appointment = AppointmentFactory(
+        advisor=counsellor, organization=OrganizationFactory(name="Fundacja Testowa")
     )
     AppointmentChange.objects.create(appointment=appointment, action="booked", note="z formularza")
-    training = make_training(title_pl="Pisanie wniosków")
+    training = TrainingFactory(title_pl="Pisanie wniosków")
     register(training, 1, organization=appointment.organization)
     register(training, 2, status=Registration.Status.WAITING)
     return {"advisor": counsellor, "appointment": appointment, "training": training}
@@ -195,7 +186,7 @@ def test_the_admin_pages_read_a_fixed_number_of_queries(staff_client, data, room
     # Ten times more of everything.
     base = working_day(30)
     for n in range(10):
-        make_rule(
+        AvailabilityRuleFactory(
             advisor=counsellor,
             weekday=4,
             starts=datetime.time(8 + n),
@@ -203,16 +194,16 @@ def test_the_admin_pages_read_a_fixed_number_of_queries(staff_client, data, room
             mode=Mode.IN_PERSON,
             room=room,
         )
-        make_exception(advisor=counsellor, date=base + datetime.timedelta(days=n))
-        appointment = make_appointment(
-            advisor=make_advisor(),
-            organization=make_organization(),
+        AvailabilityExceptionFactory(advisor=counsellor, date=base + datetime.timedelta(days=n))
+        appointment = AppointmentFactory(
+            advisor=AdvisorFactory(),
+            organization=OrganizationFactory(),
             start=at(base, 10) + datetime.timedelta(days=n),
         )
         AppointmentChange.objects.create(appointment=appointment, action="booked")
         AppointmentChange.objects.create(appointment=data["appointment"], action="notes")
-        make_training()
-        register(training, 100 + n, organization=make_organization())
+        TrainingFactory()
+        register(training, 100 + n, organization=OrganizationFactory())
     after = [count_queries(staff_client, url) for url in urls]
     # (The date hierarchy may read one query less once the rows span several months.)
     assert all(a <= b for a, b in zip(after, before, strict=True)), (before, after)
@@ -341,11 +332,13 @@ def test_a_rule_ending_before_it_starts_is_an_error_on_its_row(staff_client, cou
 def test_a_rule_overlapping_a_saved_rule_of_the_advisor_is_an_error_on_its_row(
     staff_client, counsellor
 ):
-    saved = make_rule(
+    saved = AvailabilityRuleFactory(
         advisor=counsellor, weekday=1, starts=datetime.time(9), ends=datetime.time(11)
     )
-    other = make_advisor()
-    make_rule(advisor=other, weekday=1, starts=datetime.time(10), ends=datetime.time(12))
+    other = AdvisorFactory()
+    AvailabilityRuleFactory(
+        advisor=other, weekday=1, starts=datetime.time(10), ends=datetime.time(12)
+    )
     response = staff_client.post(
         change_url(counsellor),
         advisor_post(counsellor, rules=[saved], new_rules=[{"starts": "10:30", "ends": "12:00"}]),
@@ -370,7 +363,7 @@ def test_two_new_rules_overlapping_each_other_are_an_error(staff_client, counsel
 
 
 def test_rules_of_different_weekdays_or_periods_do_not_overlap(staff_client, counsellor):
-    saved = make_rule(
+    saved = AvailabilityRuleFactory(
         advisor=counsellor,
         weekday=1,
         valid_from=datetime.date(2020, 1, 1),
@@ -397,8 +390,8 @@ def test_a_rule_in_person_needs_its_room(staff_client, counsellor):
 
 
 def test_moving_a_saved_rule_onto_another_is_refused(staff_client, counsellor):
-    first = make_rule(advisor=counsellor, weekday=1)
-    second = make_rule(advisor=counsellor, weekday=2)
+    first = AvailabilityRuleFactory(advisor=counsellor, weekday=1)
+    second = AvailabilityRuleFactory(advisor=counsellor, weekday=2)
     response = staff_client.post(
         change_url(counsellor),
         advisor_post(counsellor, rules=[first, (second, {"weekday": "1", "starts": "11:00"})]),
@@ -488,9 +481,9 @@ def test_linking_an_account_makes_it_an_advisor(staff_client, counsellor, ngo_me
 
 
 def test_a_group_of_advisors_is_listed_with_its_size(staff_client):
-    group = make_group(name_pl="Centrum Informacji Administracyjnej")
-    make_advisor(group=group)
-    make_advisor(group=group)
+    group = AdvisorGroupFactory(name_pl="Centrum Informacji Administracyjnej")
+    AdvisorFactory(group=group)
+    AdvisorFactory(group=group)
     response = staff_client.get("/admin/consultations/advisorgroup/")
     assert response.context["cl"].result_list[0].advisor_total == 2
 
@@ -538,8 +531,8 @@ def test_appointments_are_not_added_or_deleted_in_the_admin(staff_client, data):
 def test_marking_an_appointment_that_has_started_goes_through_the_service(
     staff_client, staff, counsellor
 ):
-    came = make_appointment(advisor=counsellor, start=hours_ago(3))
-    missed = make_appointment(advisor=counsellor, start=hours_ago(26))
+    came = AppointmentFactory(advisor=counsellor, start=hours_ago(3))
+    missed = AppointmentFactory(advisor=counsellor, start=hours_ago(26))
     response = staff_client.post(
         APPOINTMENTS, {"action": "mark_attended", "_selected_action": [came.pk]}, follow=True
     )
@@ -661,7 +654,7 @@ def session_in(room, day=None, start_hour=10, end_hour=14):
 
 
 def test_publishing_books_the_rooms_of_the_sessions(staff_client, room):
-    training = make_training(
+    training = TrainingFactory(
         status=Training.Status.DRAFT, is_online=False, sessions=[session_in(room)]
     )
     response = staff_client.post(
@@ -679,14 +672,14 @@ def test_a_room_conflict_is_shown_as_a_warning_naming_it_and_nothing_is_publishe
     staff_client, room
 ):
     day = working_day()
-    make_booking(
+    BookingFactory(
         resource=room,
-        organization=make_organization(name="Klub Szachowy"),
+        organization=OrganizationFactory(name="Klub Szachowy"),
         title="Turniej szachowy",
         start=at(day, 11),
         end=at(day, 13),
     )
-    training = make_training(
+    training = TrainingFactory(
         status=Training.Status.DRAFT, is_online=False, sessions=[session_in(room, day)]
     )
     response = staff_client.post(
@@ -702,10 +695,10 @@ def test_a_room_conflict_is_shown_as_a_warning_naming_it_and_nothing_is_publishe
 
 
 def test_the_sessions_of_a_published_training_are_read_only(staff_client, room):
-    draft = make_training(status=Training.Status.DRAFT, sessions=[session_in(room)])
+    draft = TrainingFactory(status=Training.Status.DRAFT, sessions=[session_in(room)])
     html = staff_client.get(f"{TRAININGS}{draft.pk}/change/").content.decode()
     assert 'name="sessions-0-start_0"' in html
-    published = make_training(sessions=[session_in(None)])
+    published = TrainingFactory(sessions=[session_in(None)])
     html = staff_client.get(f"{TRAININGS}{published.pk}/change/").content.decode()
     assert 'name="sessions-0-start_0"' not in html
 
@@ -713,7 +706,7 @@ def test_the_sessions_of_a_published_training_are_read_only(staff_client, room):
 def test_cancelling_a_training_asks_for_a_reason_and_e_mails_the_registered(
     staff_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    training = make_training()
+    training = TrainingFactory()
     register(training, 1)
     register(training, 2, status=Registration.Status.WAITING)
     asked = staff_client.post(TRAININGS, {"action": "cancel", "_selected_action": [training.pk]})
@@ -738,7 +731,7 @@ def test_cancelling_a_training_asks_for_a_reason_and_e_mails_the_registered(
 
 
 def test_a_material_is_checked_like_every_document(staff_client):
-    training = make_training()
+    training = TrainingFactory()
     url = f"{TRAININGS}{training.pk}/change/"
     form = staff_client.get(url).context["adminform"].form
     data = {name: form.initial.get(name) or "" for name in form.fields}
@@ -772,7 +765,7 @@ def test_a_material_is_checked_like_every_document(staff_client):
 
 def started_training():
     start = hours_ago(3)
-    return make_training(sessions=[(start, start + datetime.timedelta(hours=2))])
+    return TrainingFactory(sessions=[(start, start + datetime.timedelta(hours=2))])
 
 
 def test_staff_mark_attendance_of_a_started_training(staff_client):
@@ -806,7 +799,7 @@ def test_attendance_before_the_training_warns(staff_client, data):
 def test_cancelling_a_registration_gives_the_seat_to_the_first_waiting(
     staff_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    training = make_training(capacity=1)
+    training = TrainingFactory(capacity=1)
     seated = register(training, 1)
     waiting = register(training, 2, status=Registration.Status.WAITING)
     with django_capture_on_commit_callbacks(execute=True):
@@ -829,8 +822,8 @@ def test_registrations_are_not_added_or_deleted_in_the_admin(staff_client, data)
 
 @pytest.fixture
 def attendees():
-    training = make_training(title_pl="Księgowość w NGO", capacity=2)
-    organization = make_organization(name="Stowarzyszenie Łąka")
+    training = TrainingFactory(title_pl="Księgowość w NGO", capacity=2)
+    organization = OrganizationFactory(name="Stowarzyszenie Łąka")
     register(training, 1, name="Zofia Żak", organization=organization, attended=True)
     register(training, 2, name='=HYPERLINK("http://x.example","klik")')
     register(training, 3, name="Olga Czekająca", status=Registration.Status.WAITING)
@@ -906,14 +899,14 @@ def test_an_unknown_training_has_no_attendee_list(staff_client):
 def test_topics_are_editable_initial_data(staff_client):
     response = staff_client.get("/admin/consultations/topic/")
     assert response.context["cl"].result_count >= 12
-    assert topic("statuty").name_pl in response.content.decode()
+    assert TopicFactory(slug="statuty").name_pl in response.content.decode()
     assert Advisor.objects.count() == 0
 
 
 def test_only_a_draft_nobody_registered_for_may_be_deleted(staff_client):
-    draft = make_training(status=Training.Status.DRAFT)
-    published = make_training()
-    registered = make_training(status=Training.Status.DRAFT)
+    draft = TrainingFactory(status=Training.Status.DRAFT)
+    published = TrainingFactory()
+    registered = TrainingFactory(status=Training.Status.DRAFT)
     register(registered, 1)
     assert staff_client.get(f"{TRAININGS}{published.pk}/delete/").status_code == 403
     assert staff_client.get(f"{TRAININGS}{registered.pk}/delete/").status_code == 403

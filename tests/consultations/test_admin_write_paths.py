@@ -16,11 +16,8 @@ from django.utils import timezone
 
 from consultations.models import Appointment, AvailabilityException, AvailabilityRule, Mode
 from rooms.models import Booking
+from tests.concurrency import run_together
 from tests.forms import page_errors, post_form
-from tests.rooms.test_concurrency import run_together
-from tests.rooms.test_concurrency import (
-    threads_share_a_database as threads_share_a_database,  # a fixture
-)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

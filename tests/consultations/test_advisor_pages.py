@@ -9,15 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from consultations import services, urls
+from consultations import client_links, services, urls
 from consultations.models import Appointment, AppointmentChange, AvailabilityRule, Mode
 from tests.consultations.factories import (
-    make_advisor,
-    make_appointment,
-    make_exception,
-    make_rule,
+    AdvisorFactory,
+    AppointmentFactory,
+    AvailabilityExceptionFactory,
+    AvailabilityRuleFactory,
 )
-from tests.rooms.factories import make_organization, make_resource, next_weekday
+from tests.factories import next_weekday
+from tests.organizations.factories import OrganizationFactory
+from tests.rooms.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +34,12 @@ def hours_ago(hours):
 @pytest.fixture
 def mine(advisor):
     """The Advisor row of the `advisor` persona (a user in the Advisors group)."""
-    return make_advisor(name="Ewa Doradczyni", user=advisor)
+    return AdvisorFactory(name="Ewa Doradczyni", user=advisor)
 
 
 @pytest.fixture
 def theirs():
-    return make_advisor(name="Jan Innydoradca")
+    return AdvisorFactory(name="Jan Innydoradca")
 
 
 @pytest.fixture
@@ -71,8 +73,8 @@ def test_the_paths_of_the_advisors_pages():
 
 def test_anonymous_visitors_are_sent_to_log_in(client, mine):
     rule, exception = (
-        make_rule(advisor=mine),
-        make_exception(advisor=mine, date=datetime.date.today()),
+        AvailabilityRuleFactory(advisor=mine),
+        AvailabilityExceptionFactory(advisor=mine, date=datetime.date.today()),
     )
     for url in own_urls(rule, exception):
         response = client.get(url)
@@ -83,8 +85,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, mine):
 @pytest.mark.parametrize("persona", ["ngo_member", "staff"])
 def test_people_who_are_not_advisors_get_404(client, request, mine, persona):
     rule, exception = (
-        make_rule(advisor=mine),
-        make_exception(advisor=mine, date=datetime.date.today()),
+        AvailabilityRuleFactory(advisor=mine),
+        AvailabilityExceptionFactory(advisor=mine, date=datetime.date.today()),
     )
     client.force_login(request.getfixturevalue(persona))
     for url in own_urls(rule, exception):
@@ -98,8 +100,8 @@ def test_an_advisor_in_the_group_without_an_advisor_row_gets_404(client, advisor
 
 
 def test_another_advisors_rules_and_exceptions_are_404(advisor_client, theirs):
-    rule = make_rule(advisor=theirs)
-    exception = make_exception(advisor=theirs, date=datetime.date.today())
+    rule = AvailabilityRuleFactory(advisor=theirs)
+    exception = AvailabilityExceptionFactory(advisor=theirs, date=datetime.date.today())
     for name in ("advisor_rule_edit", "advisor_rule_delete"):
         url = reverse(f"consultations:{name}", args=[rule.pk])
         assert advisor_client.get(url).status_code == 404
@@ -116,8 +118,8 @@ def test_another_advisors_rules_and_exceptions_are_404(advisor_client, theirs):
 
 
 def test_the_schedule_shows_own_appointments_with_the_clients_contact(advisor_client, mine, theirs):
-    organization = make_organization(name="Stowarzyszenie Brzoza")
-    make_appointment(
+    organization = OrganizationFactory(name="Stowarzyszenie Brzoza")
+    AppointmentFactory(
         advisor=mine,
         client_name="Maria Mieszkanka",
         client_email="maria@example.net",
@@ -125,8 +127,8 @@ def test_the_schedule_shows_own_appointments_with_the_clients_contact(advisor_cl
         organization=organization,
         question="Jak założyć stowarzyszenie?",
     )
-    make_appointment(advisor=mine, client_name="Piotr Przeszły", start=hours_ago(30))
-    make_appointment(advisor=theirs, client_name="Klient Cudzy")
+    AppointmentFactory(advisor=mine, client_name="Piotr Przeszły", start=hours_ago(30))
+    AppointmentFactory(advisor=theirs, client_name="Klient Cudzy")
     response = advisor_client.get(SCHEDULE)
     assert response.status_code == 200
     html = response.content.decode()
@@ -139,8 +141,8 @@ def test_the_schedule_shows_own_appointments_with_the_clients_contact(advisor_cl
 
 
 def test_only_appointments_that_have_started_can_be_marked(advisor_client, mine):
-    make_appointment(advisor=mine, client_name="Przyszły")
-    make_appointment(advisor=mine, client_name="Przeszły", start=hours_ago(2))
+    AppointmentFactory(advisor=mine, client_name="Przyszły")
+    AppointmentFactory(advisor=mine, client_name="Przeszły", start=hours_ago(2))
     response = advisor_client.get(SCHEDULE)
     (upcoming,) = response.context["upcoming"]
     (recent,) = response.context["recent"]
@@ -150,8 +152,8 @@ def test_only_appointments_that_have_started_can_be_marked(advisor_client, mine)
 
 
 def test_the_advisor_marks_an_appointment_through_the_service(advisor_client, advisor, mine):
-    came = make_appointment(advisor=mine, start=hours_ago(2))
-    missed = make_appointment(advisor=mine, start=hours_ago(26))
+    came = AppointmentFactory(advisor=mine, start=hours_ago(2))
+    missed = AppointmentFactory(advisor=mine, start=hours_ago(26))
     response = advisor_client.post(
         SCHEDULE, {"appointment": came.pk, "action": "attended"}, follow=True
     )
@@ -169,7 +171,7 @@ def test_the_advisor_marks_an_appointment_through_the_service(advisor_client, ad
 
 
 def test_marking_before_the_start_shows_the_services_message(advisor_client, mine):
-    appointment = make_appointment(advisor=mine)
+    appointment = AppointmentFactory(advisor=mine)
     response = advisor_client.post(
         SCHEDULE, {"appointment": appointment.pk, "action": "attended"}, follow=True
     )
@@ -180,7 +182,7 @@ def test_marking_before_the_start_shows_the_services_message(advisor_client, min
 
 
 def test_another_advisors_appointment_cannot_be_marked_or_annotated(advisor_client, theirs):
-    appointment = make_appointment(advisor=theirs, start=hours_ago(2))
+    appointment = AppointmentFactory(advisor=theirs, start=hours_ago(2))
     for data in (
         {"appointment": appointment.pk, "action": "attended"},
         {
@@ -197,7 +199,7 @@ def test_another_advisors_appointment_cannot_be_marked_or_annotated(advisor_clie
 
 
 def test_an_unknown_action_changes_nothing(advisor_client, mine):
-    appointment = make_appointment(advisor=mine, start=hours_ago(2))
+    appointment = AppointmentFactory(advisor=mine, start=hours_ago(2))
     response = advisor_client.post(
         SCHEDULE, {"appointment": appointment.pk, "action": "cancelled"}, follow=True
     )
@@ -207,7 +209,7 @@ def test_an_unknown_action_changes_nothing(advisor_client, mine):
 
 
 def test_the_advisor_keeps_private_notes(advisor_client, advisor, mine):
-    appointment = make_appointment(advisor=mine)
+    appointment = AppointmentFactory(advisor=mine)
     field = f"appointment-{appointment.pk}-private_notes"
     response = advisor_client.post(
         SCHEDULE,
@@ -224,7 +226,7 @@ def test_the_advisor_keeps_private_notes(advisor_client, advisor, mine):
 
 
 def test_too_long_notes_are_an_error_on_the_field(advisor_client, mine):
-    appointment = make_appointment(advisor=mine, private_notes="stare")
+    appointment = AppointmentFactory(advisor=mine, private_notes="stare")
     field = f"appointment-{appointment.pk}-private_notes"
     response = advisor_client.post(
         SCHEDULE, {"appointment": appointment.pk, "action": "notes", field: "x" * 10_001}
@@ -238,27 +240,27 @@ def test_too_long_notes_are_an_error_on_the_field(advisor_client, mine):
 
 
 def test_the_schedule_reads_a_fixed_number_of_queries(advisor_client, mine):
-    room = make_resource()
-    make_rule(advisor=mine, weekday=2, mode=Mode.IN_PERSON, room=room)
-    make_exception(advisor=mine, date=timezone.localdate(), room=room)
+    room = ResourceFactory()
+    AvailabilityRuleFactory(advisor=mine, weekday=2, mode=Mode.IN_PERSON, room=room)
+    AvailabilityExceptionFactory(advisor=mine, date=timezone.localdate(), room=room)
 
     def count():
         with CaptureQueriesContext(connection) as queries:
             assert advisor_client.get(SCHEDULE).status_code == 200
         return len(queries)
 
-    make_appointment(advisor=mine, organization=make_organization())
-    make_appointment(advisor=mine, start=hours_ago(5))
+    AppointmentFactory(advisor=mine, organization=OrganizationFactory())
+    AppointmentFactory(advisor=mine, start=hours_ago(5))
     count()  # (the footer's contact details are cached after the first page)
     before = count()
     for n in range(8):
-        make_appointment(
+        AppointmentFactory(
             advisor=mine,
-            organization=make_organization(),
+            organization=OrganizationFactory(),
             start=next_weekday(3, days_ahead=7 + 7 * n),
         )
-        make_appointment(advisor=mine, start=hours_ago(24 * (n + 2)))
-        make_rule(
+        AppointmentFactory(advisor=mine, start=hours_ago(24 * (n + 2)))
+        AvailabilityRuleFactory(
             advisor=mine,
             weekday=4,
             starts=datetime.time(8 + n),
@@ -266,7 +268,9 @@ def test_the_schedule_reads_a_fixed_number_of_queries(advisor_client, mine):
             mode=Mode.IN_PERSON,
             room=room,
         )
-        make_exception(advisor=mine, date=timezone.localdate() + datetime.timedelta(days=n + 1))
+        AvailabilityExceptionFactory(
+            advisor=mine, date=timezone.localdate() + datetime.timedelta(days=n + 1)
+        )
     assert count() == before
 
 
@@ -307,7 +311,9 @@ def test_the_advisor_adds_weekly_hours(advisor_client, mine):
     ],
 )
 def test_the_models_validation_is_shown_on_the_fields(advisor_client, mine, changes, field):
-    make_rule(advisor=mine, weekday=1, starts=datetime.time(10), ends=datetime.time(12))
+    AvailabilityRuleFactory(
+        advisor=mine, weekday=1, starts=datetime.time(10), ends=datetime.time(12)
+    )
     response = advisor_client.post(
         reverse("consultations:advisor_rule_create"), {**RULE, "starts": "14:00", "ends": "15:00"}
     )
@@ -324,14 +330,14 @@ def test_the_models_validation_is_shown_on_the_fields(advisor_client, mine, chan
 
 
 def test_another_advisors_rule_does_not_count_as_an_overlap(advisor_client, mine, theirs):
-    make_rule(advisor=theirs, weekday=1)
+    AvailabilityRuleFactory(advisor=theirs, weekday=1)
     response = advisor_client.post(reverse("consultations:advisor_rule_create"), RULE)
     assert response.status_code == 302
     assert mine.rules.count() == 1
 
 
 def test_the_advisor_edits_and_deletes_their_hours(advisor_client, mine):
-    rule = make_rule(advisor=mine)
+    rule = AvailabilityRuleFactory(advisor=mine)
     url = reverse("consultations:advisor_rule_edit", args=[rule.pk])
     assert advisor_client.get(url).context["form"].initial["starts"] == datetime.time(10)
     response = advisor_client.post(url, {**RULE, "starts": "09:00", "ends": "11:00"})
@@ -432,7 +438,7 @@ def test_the_longest_slot_and_break_are_accepted_on_an_exception(advisor_client,
 
 def client_facing_urls(appointment):
     """The consultations pages a client reaches, with arguments for `appointment`."""
-    token = services.make_client_token(appointment)
+    token = client_links.make_client_token(appointment)
     values = {"token": token, "slug": appointment.advisor.slug}
     found = []
     for pattern in urls.urlpatterns:
@@ -450,7 +456,7 @@ def client_facing_urls(appointment):
 def test_private_notes_never_reach_the_client(
     client, ngo_member, mine, mailoutbox, django_capture_on_commit_callbacks, advisor
 ):
-    appointment = make_appointment(
+    appointment = AppointmentFactory(
         advisor=mine, user=ngo_member, private_notes=SECRET, client_email=ngo_member.email
     )
     pages = client_facing_urls(appointment)

@@ -3,7 +3,7 @@ others the clear "just booked" message with the nearest free slots, never an err
 page; and on PostgreSQL the database itself refuses an overlapping busy
 appointment written behind the service's back.
 
-As in tests/rooms/test_concurrency.py, each thread opens its own connection, and
+As everywhere (tests/concurrency.py), each thread opens its own connection, and
 on SQLite the threaded tests work on a file copy of the test database
 (`threads_share_a_database`), where WAL and IMMEDIATE transactions behave as in
 production. The checks of the exclusion constraint are skipped on SQLite, which
@@ -13,7 +13,6 @@ has none, by design.
 import datetime
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
@@ -22,28 +21,20 @@ from consultations import services
 from consultations.models import Appointment, ConsultationSettings, Mode
 from consultations.services import SlotTaken
 from rooms.models import Booking
-from tests.consultations.factories import make_advisor, make_appointment, make_rule, topic
-from tests.rooms.factories import (
-    ensure_centre_hours,
-    local,
-    make_member,
-    make_organization,
-    make_resource,
+from tests.concurrency import postgresql_only, run_together
+from tests.consultations.factories import (
+    AdvisorFactory,
+    AppointmentFactory,
+    AvailabilityRuleFactory,
+    TopicFactory,
 )
-from tests.rooms.test_concurrency import run_together
-from tests.rooms.test_concurrency import (
-    threads_share_a_database as threads_share_a_database,  # a fixture
-)
+from tests.factories import local
+from tests.organizations.factories import MemberFactory, OrganizationFactory
+from tests.rooms.factories import ResourceFactory, ensure_centre_hours
 
 THREADS = 24
 NOW = local(2030, 3, 8, 9)
 TAKEN = "This slot has just been booked by someone else. Here are the nearest free ones."
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-postgresql_only = pytest.mark.skipif(
-    not ON_POSTGRESQL,
-    reason="SQLite has no exclusion constraints (by design); there the booking "
-    "service's IMMEDIATE transactions keep overlaps out, as the threaded tests show",
-)
 
 
 def tue(hour, minute=0):
@@ -54,8 +45,8 @@ def an_advisor(**rule):
     """An advisor on Tuesdays 10:00–12:00 (slots at 10:00 and 11:00); the migration's
     topics and the centre's hours may have been flushed by an earlier test."""
     ensure_centre_hours()
-    advisor = make_advisor(topics=[topic("pozyskiwanie-funduszy")])
-    make_rule(advisor=advisor, **rule)
+    advisor = AdvisorFactory(topics=[TopicFactory(slug="pozyskiwanie-funduszy")])
+    AvailabilityRuleFactory(advisor=advisor, **rule)
     return advisor
 
 
@@ -81,12 +72,16 @@ def booking_call(advisor, n, start, organization=None, user=None):
 def callers(advisor, start, count=THREADS):
     """Half residents without an account (held), half members of organisations
     (confirmed at once), all after the same slot."""
-    organizations = [make_organization() for _ in range(3)]
+    organizations = [OrganizationFactory() for _ in range(3)]
     calls = []
     for n in range(count):
         if n % 2:
             organization = organizations[n % 3]
-            calls.append(booking_call(advisor, n, start, organization, make_member(organization)))
+            calls.append(
+                booking_call(
+                    advisor, n, start, organization, MemberFactory(organization=organization)
+                )
+            )
         else:
             calls.append(booking_call(advisor, n, start))
     return calls
@@ -118,7 +113,7 @@ def test_many_people_booking_the_same_slot_at_once_one_gets_it(threads_share_a_d
 def test_many_people_booking_the_same_slot_in_person_one_gets_it_and_the_room(
     threads_share_a_database,
 ):
-    room = make_resource(requires_approval=True)
+    room = ResourceFactory(requires_approval=True)
     advisor = an_advisor(mode=Mode.IN_PERSON, room=room)
 
     winner = check_exactly_one_won(run_together(callers(advisor, tue(10))), advisor)
@@ -150,9 +145,11 @@ def test_members_of_one_organisation_booking_different_advisors_at_once_keep_its
     """The limit of active appointments per organisation holds when its members book
     at the same moment (each with another advisor, so no advisor's lock orders them)."""
     ConsultationSettings.objects.update_or_create(pk=1, defaults={"max_active_per_organization": 2})
-    organization = make_organization()
+    organization = OrganizationFactory()
     calls = [
-        booking_call(an_advisor(), n, tue(10), organization, make_member(organization))
+        booking_call(
+            an_advisor(), n, tue(10), organization, MemberFactory(organization=organization)
+        )
         for n in range(THREADS // 2)
     ]
 
@@ -172,7 +169,7 @@ def test_members_of_one_organisation_booking_different_advisors_at_once_keep_its
 def busy():
     """A confirmed appointment, Tuesday 10:00–10:45."""
     advisor = an_advisor()
-    return make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
+    return AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
 
 
 def raw_row(busy, **overrides):
@@ -268,7 +265,7 @@ def test_the_database_accepts_appointments_that_do_not_overlap_a_busy_one(busy, 
     """The constraint must not refuse too much (on SQLite this only shows nothing else does)."""
     values = raw_row(busy, **overrides)
     if values["advisor"] == "other":
-        values["advisor"] = make_advisor()
+        values["advisor"] = AdvisorFactory()
 
     Appointment.objects.create(**values)
 

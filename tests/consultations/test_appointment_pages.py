@@ -20,17 +20,18 @@ from django.urls import clear_url_caches, reverse
 from django.utils import translation
 from PIL import Image
 
-from consultations import services, views
+from consultations import client_links, services, views
 from consultations.models import Appointment, Mode
 from tests.consultations.factories import (
-    make_advisor,
-    make_appointment,
-    make_group,
-    make_rule,
-    topic,
+    AdvisorFactory,
+    AdvisorGroupFactory,
+    AppointmentFactory,
+    AvailabilityRuleFactory,
+    TopicFactory,
 )
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_booking, make_organization, make_resource
+from tests.factories import local
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,20 +55,20 @@ def _frozen_clock():
 def advisor(advisor):
     """Ewa, with an account, on fundraising and statutes; Tuesdays 10:00–12:00 by
     phone (slots at 10:00 and 11:00)."""
-    profile = make_advisor(
+    profile = AdvisorFactory(
         name="Ewa Doradczyni",
         slug="ewa-doradczyni",
         bio_en="Twenty years of fundraising for local NGOs.",
         user=advisor,
         topics=["pozyskiwanie-funduszy", "statuty"],
     )
-    make_rule(advisor=profile, weekday=1)
+    AvailabilityRuleFactory(advisor=profile, weekday=1)
     return profile
 
 
 @pytest.fixture
 def organization(ngo_member):
-    organization = make_organization(name="Stowarzyszenie Seniorów Bojary")
+    organization = OrganizationFactory(name="Stowarzyszenie Seniorów Bojary")
     MembershipFactory(user=ngo_member, organization=organization)
     return organization
 
@@ -134,11 +135,13 @@ def free_times(client, advisor):
 def test_the_list_shows_advisors_and_a_group_as_one_offer_with_their_next_free_times(
     client, advisor
 ):
-    clinic = make_group(name_pl="Studencka poradnia prawa", name_en="Students' law clinic")
+    clinic = AdvisorGroupFactory(name_pl="Studencka poradnia prawa", name_en="Students' law clinic")
     for name in ["Student Adam", "Studentka Beata"]:
-        student = make_advisor(name=name, group=clinic, topics=["prawo-administracyjne"])
-        make_rule(advisor=student, weekday=3, starts=datetime.time(14), ends=datetime.time(15))
-    make_advisor(name="Nieaktywny Doradca", is_active=False)
+        student = AdvisorFactory(name=name, group=clinic, topics=["prawo-administracyjne"])
+        AvailabilityRuleFactory(
+            advisor=student, weekday=3, starts=datetime.time(14), ends=datetime.time(15)
+        )
+    AdvisorFactory(name="Nieaktywny Doradca", is_active=False)
 
     response = client.get(en("consultation_list"))
 
@@ -157,9 +160,9 @@ def test_the_list_shows_advisors_and_a_group_as_one_offer_with_their_next_free_t
 
 
 def test_the_list_filters_by_topic_and_by_advisor_or_group(client, advisor):
-    clinic = make_group(name_en="Students' law clinic", slug="poradnia")
-    student = make_advisor(name="Student Adam", group=clinic, topics=["prawo-administracyjne"])
-    make_rule(advisor=student, weekday=3)
+    clinic = AdvisorGroupFactory(name_en="Students' law clinic", slug="poradnia")
+    student = AdvisorFactory(name="Student Adam", group=clinic, topics=["prawo-administracyjne"])
+    AvailabilityRuleFactory(advisor=student, weekday=3)
 
     by_topic = results(client.get(en("consultation_list"), {"temat": "prawo-administracyjne"}))
     by_group = results(client.get(en("consultation_list"), {"doradca": "poradnia"}))
@@ -179,7 +182,7 @@ def test_the_advisors_page_shows_bio_photo_topics_and_free_times_by_day(client, 
     advisor.photo.save("ewa.png", ContentFile(buffer.getvalue()), save=False)
     advisor.photo_alt = "Ewa przy biurku"
     advisor.save()
-    make_appointment(advisor=advisor, start=tue(11), end=tue(11, 45), client_name="Tajny Klient")
+    AppointmentFactory(advisor=advisor, start=tue(11), end=tue(11, 45), client_name="Tajny Klient")
 
     response = client.get(en("advisor_detail", advisor.slug))
 
@@ -206,15 +209,15 @@ def test_an_unknown_or_inactive_advisor_is_not_found(client, advisor):
 def test_the_lists_cost_a_constant_number_of_queries(
     client, advisor, ngo_member, django_assert_max_num_queries
 ):
-    rooms = [make_resource(name_pl=f"Sala {n}") for n in range(4)]
-    group = make_group()
+    rooms = [ResourceFactory(name_pl=f"Sala {n}") for n in range(4)]
+    group = AdvisorGroupFactory()
     advisors = []
     for n in range(20):
-        one = make_advisor(group=group if n < 4 else None, topics=["inne", "statuty"])
+        one = AdvisorFactory(group=group if n < 4 else None, topics=["inne", "statuty"])
         advisors.append(one)
         for weekday in range(5):
             in_person = (n + weekday) % 3 == 0
-            make_rule(
+            AvailabilityRuleFactory(
                 advisor=one,
                 weekday=weekday,
                 starts=datetime.time(8 + n % 3),
@@ -230,7 +233,7 @@ def test_the_lists_cost_a_constant_number_of_queries(
             rows.append(
                 Appointment(
                     advisor=one,
-                    topic=topic("inne"),
+                    topic=TopicFactory(slug="inne"),
                     start=start,
                     end=start + datetime.timedelta(minutes=45),
                     mode=Mode.PHONE,
@@ -244,7 +247,7 @@ def test_the_lists_cost_a_constant_number_of_queries(
     for week in range(8):
         for room in rooms:
             day = datetime.date(2030, 3, 12) + datetime.timedelta(weeks=week)
-            make_booking(
+            BookingFactory(
                 resource=room,
                 start=local(day.year, day.month, day.day, 13),
                 end=local(day.year, day.month, day.day, 14),
@@ -295,7 +298,7 @@ def test_a_member_chooses_the_organisation_instead_of_giving_details(
 
 
 def test_a_time_that_is_not_free_shows_the_nearest_free_ones(client, advisor):
-    make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
+    AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
 
     taken = text(client.get(book_url(advisor, tue(10))))
     nonsense = client.get(book_url(advisor) + "?start=yesterday")
@@ -425,7 +428,7 @@ def test_mistakes_are_named_on_their_fields_and_nothing_is_booked(client, adviso
 def test_a_slot_just_taken_keeps_the_form_and_offers_the_nearest_free_times(
     client, advisor, django_capture_on_commit_callbacks
 ):
-    make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
+    AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
 
     response = client.post(book_url(advisor), resident_data(tue(10)))
 
@@ -483,13 +486,13 @@ def test_without_a_configured_rate_the_default_limit_applies(
 
 @pytest.mark.parametrize("name", ["appointment_confirm", "appointment_manage", "appointment_ics"])
 def test_a_tampered_or_expired_link_gets_a_clear_page_and_changes_nothing(client, advisor, name):
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
-    token = services.make_client_token(appointment)
-    old = make_appointment(
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
+    token = client_links.make_client_token(appointment)
+    old = AppointmentFactory(
         advisor=advisor, start=local(2030, 1, 8, 10), end=local(2030, 1, 8, 10, 45)
     )
 
-    for bad in [token[:-2] + "xx", services.make_client_token(old), "1-2:3:4"]:
+    for bad in [token[:-2] + "xx", client_links.make_client_token(old), "1-2:3:4"]:
         response = client.get(en(name, bad))
         assert response.status_code == 404
         assert "This link is not valid or has expired" in text(response)
@@ -502,14 +505,14 @@ def test_a_tampered_or_expired_link_gets_a_clear_page_and_changes_nothing(client
 
 def test_the_clients_pages_link_no_page_of_an_advisor_who_no_longer_consults(client, advisor):
     """An inactive advisor's page is "not found": the client's pages do not link it."""
-    late = make_appointment(
+    late = AppointmentFactory(
         advisor=advisor,
         start=tue(10),
         end=tue(10, 45),
         status=Appointment.Status.HELD,
         held_until=NOW - datetime.timedelta(minutes=1),
     )
-    token = services.make_client_token(late)
+    token = client_links.make_client_token(late)
     advisor.is_active = False
     advisor.save()
 
@@ -522,14 +525,14 @@ def test_the_clients_pages_link_no_page_of_an_advisor_who_no_longer_consults(cli
 
 
 def test_confirming_too_late_says_the_slot_is_free_again(client, advisor):
-    appointment = make_appointment(
+    appointment = AppointmentFactory(
         advisor=advisor,
         start=tue(10),
         end=tue(10, 45),
         status=Appointment.Status.HELD,
         held_until=NOW - datetime.timedelta(minutes=1),
     )
-    url = en("appointment_confirm", services.make_client_token(appointment))
+    url = en("appointment_confirm", client_links.make_client_token(appointment))
 
     assert "The time to confirm has passed" in text(client.get(url))
     response = client.post(url)
@@ -543,8 +546,8 @@ def test_confirming_too_late_says_the_slot_is_free_again(client, advisor):
 def test_the_client_moves_the_appointment_to_another_free_time(
     client, advisor, django_capture_on_commit_callbacks
 ):
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
-    manage_url = en("appointment_manage", services.make_client_token(appointment))
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
+    manage_url = en("appointment_manage", client_links.make_client_token(appointment))
 
     page = client.get(manage_url)
     assert '<button type="submit" name="start" value="2030-03-12T11:00"' in page.content.decode()
@@ -568,8 +571,8 @@ def test_the_link_to_a_moved_appointment_leads_to_its_new_time(
     client, advisor, django_capture_on_commit_callbacks
 ):
     """The first e-mail's link opens the old (cancelled) time: it says where it went."""
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
-    token = services.make_client_token(appointment)
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
+    token = client_links.make_client_token(appointment)
     moved = post(
         client,
         django_capture_on_commit_callbacks,
@@ -586,17 +589,17 @@ def test_the_link_to_a_moved_appointment_leads_to_its_new_time(
         )
         assert "This appointment has been cancelled" not in page
         assert f'href="{moved}"' in response.content.decode()
-    cancelled = make_appointment(
+    cancelled = AppointmentFactory(
         advisor=advisor, start=tue(10), end=tue(10, 45), status=Appointment.Status.CANCELLED
     )
-    page = text(client.get(en("appointment_manage", services.make_client_token(cancelled))))
+    page = text(client.get(en("appointment_manage", client_links.make_client_token(cancelled))))
     assert "moved" not in page
 
 
 def test_moving_to_a_time_just_taken_says_so_and_changes_nothing(client, advisor):
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
-    make_appointment(advisor=advisor, start=tue(11), end=tue(11, 45))
-    manage_url = en("appointment_manage", services.make_client_token(appointment))
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
+    AppointmentFactory(advisor=advisor, start=tue(11), end=tue(11, 45))
+    manage_url = en("appointment_manage", client_links.make_client_token(appointment))
 
     response = client.post(manage_url, {"action": "reschedule", "start": "2030-03-12T11:00"})
 
@@ -607,8 +610,8 @@ def test_moving_to_a_time_just_taken_says_so_and_changes_nothing(client, advisor
 
 
 def test_after_the_cut_off_the_client_is_told_to_call(client, advisor):
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
-    manage_url = en("appointment_manage", services.make_client_token(appointment))
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
+    manage_url = en("appointment_manage", client_links.make_client_token(appointment))
 
     with time_machine.travel(tue(8, 30), tick=False):
         page = text(client.get(manage_url))
@@ -633,8 +636,8 @@ def test_after_the_cut_off_the_client_is_told_to_call(client, advisor):
 def test_a_reason_the_form_refuses_is_named_and_nothing_is_cancelled(
     client, advisor, reason, problem
 ):
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
-    manage_url = en("appointment_manage", services.make_client_token(appointment))
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
+    manage_url = en("appointment_manage", client_links.make_client_token(appointment))
 
     response = client.post(manage_url, {"action": "cancel", "reason": reason})
 
@@ -646,19 +649,19 @@ def test_a_reason_the_form_refuses_is_named_and_nothing_is_cancelled(
 
 
 def test_private_notes_never_appear_on_the_clients_page(client, advisor, staff):
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
     services.appointment_set_notes(
         appointment=appointment, notes="Poufne: trudna sytuacja w zarządzie.", user=staff
     )
 
-    page = client.get(en("appointment_manage", services.make_client_token(appointment)))
+    page = client.get(en("appointment_manage", client_links.make_client_token(appointment)))
 
     assert "Poufne" not in page.content.decode()
 
 
 def test_the_pages_work_in_polish(client, advisor):
-    appointment = make_appointment(advisor=advisor, start=tue(10), end=tue(10, 45))
-    token = services.make_client_token(appointment)
+    appointment = AppointmentFactory(advisor=advisor, start=tue(10), end=tue(10, 45))
+    token = client_links.make_client_token(appointment)
     for url in [
         "/konsultacje/",
         f"/konsultacje/doradcy/{advisor.slug}/",

@@ -19,22 +19,23 @@ from django.urls import clear_url_caches
 from django.utils import translation
 from icalendar import Calendar
 
-from consultations import ics, services
+from consultations import client_links, ics, services
 from consultations.models import Appointment, AppointmentChange, Mode
 from consultations.services import SlotTaken
 from consultations.slots import free_slots
 from rooms import services as room_services
 from rooms.models import Booking
 from tests.consultations.factories import (
+    AdvisorFactory,
+    AppointmentFactory,
+    AvailabilityRuleFactory,
+    TopicFactory,
     book_appointment,
     consultation_settings,
-    make_advisor,
-    make_appointment,
-    make_rule,
-    topic,
 )
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_booking, make_organization, make_resource
+from tests.factories import local
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,16 +76,18 @@ def send(django_capture_on_commit_callbacks):
 def advisor(advisor, staff):
     """An advisor with an account (the persona), consulting on fundraising and
     statutes on Tuesdays 10:00–12:00 by phone (slots at 10:00 and 11:00)."""
-    profile = make_advisor(
+    profile = AdvisorFactory(
         name="Ewa Doradczyni", user=advisor, topics=["pozyskiwanie-funduszy", "statuty"]
     )
-    make_rule(advisor=profile, weekday=1, starts=datetime.time(10), ends=datetime.time(12))
+    AvailabilityRuleFactory(
+        advisor=profile, weekday=1, starts=datetime.time(10), ends=datetime.time(12)
+    )
     return profile
 
 
 @pytest.fixture
 def organization(ngo_member):
-    organization = make_organization(name="Stowarzyszenie Seniorów Bojary")
+    organization = OrganizationFactory(name="Stowarzyszenie Seniorów Bojary")
     MembershipFactory(user=ngo_member, organization=organization)
     return organization
 
@@ -130,7 +133,7 @@ def linked(letter, kind="wizyta"):
     """The appointment the letter's link (/konsultacje/<kind>/<token>/) opens."""
     match = re.search(rf"/konsultacje/{kind}/([^/\s]+)/", letter.body)
     assert match, letter.body
-    return services.read_client_token(match.group(1), now=NOW)
+    return client_links.read_client_token(match.group(1), now=NOW)
 
 
 def history(appointment):
@@ -190,7 +193,7 @@ def test_a_resident_confirms_by_e_mail_and_then_the_appointment_is_confirmed(
     mail.outbox.clear()
     confirmed = send(
         services.appointment_confirm_email,
-        appointment=services.read_client_token(token, now=NOW),
+        appointment=client_links.read_client_token(token, now=NOW),
         now=NOW + 10 * MINUTE,
     )
 
@@ -260,9 +263,9 @@ def test_a_hold_that_ran_out_does_not_stop_somebody_else_booking(
 
 
 def test_expiring_holds_frees_their_slots_and_rooms_once(send, advisor):
-    room = make_resource()
-    in_person = make_advisor()
-    make_rule(advisor=in_person, mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory()
+    in_person = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=in_person, mode=Mode.IN_PERSON, room=room)
     held = book(send, advisor)
     held_in_room = book(send, in_person)
     assert held_in_room.room_booking.status == Booking.Status.CONFIRMED
@@ -281,7 +284,7 @@ def test_expiring_holds_frees_their_slots_and_rooms_once(send, advisor):
 
 
 def test_the_expire_command_prints_how_many(send, advisor):
-    make_appointment(
+    AppointmentFactory(
         advisor=advisor,
         status=Appointment.Status.HELD,
         held_until=local(2020, 1, 1, 10),
@@ -303,12 +306,13 @@ def test_the_expire_command_prints_how_many(send, advisor):
 
 def test_the_link_works_until_after_the_end_and_not_when_tampered(send, advisor):
     appointment = book(send, advisor)
-    token = services.make_client_token(appointment)
+    token = client_links.make_client_token(appointment)
 
-    assert services.read_client_token(token, now=NOW) == appointment
-    assert services.read_client_token(token, now=appointment.end + datetime.timedelta(days=6))
+    assert client_links.read_client_token(token, now=NOW) == appointment
+    assert client_links.read_client_token(token, now=appointment.end + datetime.timedelta(days=6))
     assert (
-        services.read_client_token(token, now=appointment.end + datetime.timedelta(days=8)) is None
+        client_links.read_client_token(token, now=appointment.end + datetime.timedelta(days=8))
+        is None
     )
     pk, rest = token.split("-", 1)
     for bad in [
@@ -318,7 +322,7 @@ def test_the_link_works_until_after_the_end_and_not_when_tampered(send, advisor)
         "nonsense",
         token + ":x",
     ]:
-        assert services.read_client_token(bad, now=NOW) is None
+        assert client_links.read_client_token(bad, now=NOW) is None
 
 
 # --- Refused bookings ---------------------------------------------------------------------
@@ -331,7 +335,7 @@ def refused(send, advisor, **overrides):
 
 
 def test_a_topic_the_advisor_does_not_offer_is_refused(send, advisor):
-    errors = refused(send, advisor, topic=topic("zbiorki-publiczne"))
+    errors = refused(send, advisor, topic=TopicFactory(slug="zbiorki-publiczne"))
 
     assert errors == {"topic": ["Choose one of the topics this advisor consults on."]}
     assert Appointment.objects.count() == 0
@@ -364,10 +368,10 @@ def test_an_organisation_over_its_limit_of_active_appointments_is_refused(
     send, advisor, ngo_member, organization
 ):
     consultation_settings(max_active_per_organization=2)
-    make_rule(advisor=advisor, weekday=3)  # Thursdays too
+    AvailabilityRuleFactory(advisor=advisor, weekday=3)  # Thursdays too
     member_books(send, advisor, ngo_member, organization, tue(10))
     member_books(send, advisor, ngo_member, organization, tue(11))
-    past = make_appointment(  # over already: does not count
+    past = AppointmentFactory(  # over already: does not count
         advisor=advisor, organization=organization, start=local(2030, 3, 1, 10)
     )
     assert past.status == Appointment.Status.CONFIRMED
@@ -428,9 +432,9 @@ def test_booking_outside_the_window_is_refused(send, advisor):
 
 
 def test_an_in_person_appointment_books_its_room_for_the_centre(send, ngo_member, organization):
-    room = make_resource(name_pl="Sala konsultacji", requires_approval=True)
-    advisor = make_advisor(name="Jan Doradca")
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory(name_pl="Sala konsultacji", requires_approval=True)
+    advisor = AdvisorFactory(name="Jan Doradca")
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.IN_PERSON, room=room)
 
     appointment = member_books(send, advisor, ngo_member, organization)
 
@@ -458,10 +462,10 @@ def test_an_in_person_appointment_books_its_room_for_the_centre(send, ngo_member
 
 
 def test_an_in_person_slot_whose_room_was_just_booked_is_refused(send, ngo_member, organization):
-    room = make_resource()
-    advisor = make_advisor()
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room)
-    make_booking(resource=room, start=tue(10), end=tue(10, 30))
+    room = ResourceFactory()
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.IN_PERSON, room=room)
+    BookingFactory(resource=room, start=tue(10), end=tue(10, 30))
 
     with pytest.raises(SlotTaken) as caught:
         member_books(send, advisor, ngo_member, organization)
@@ -471,10 +475,10 @@ def test_an_in_person_slot_whose_room_was_just_booked_is_refused(send, ngo_membe
 
 
 def test_a_lapsed_hold_of_another_advisor_does_not_keep_the_room(send, ngo_member, organization):
-    room = make_resource()
-    first, second = make_advisor(), make_advisor()
-    make_rule(advisor=first, mode=Mode.IN_PERSON, room=room)
-    make_rule(advisor=second, mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory()
+    first, second = AdvisorFactory(), AdvisorFactory()
+    AvailabilityRuleFactory(advisor=first, mode=Mode.IN_PERSON, room=room)
+    AvailabilityRuleFactory(advisor=second, mode=Mode.IN_PERSON, room=room)
     lapsed = book(send, first)  # held for 30 minutes, holding the room
     later = NOW + datetime.timedelta(hours=1)
     assert free_times(second) == ["11:00"]
@@ -489,9 +493,9 @@ def test_a_lapsed_hold_of_another_advisor_does_not_keep_the_room(send, ngo_membe
 
 
 def test_if_the_room_service_refuses_nothing_is_booked(send, ngo_member, organization, monkeypatch):
-    room = make_resource()
-    advisor = make_advisor()
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory()
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.IN_PERSON, room=room)
 
     def refuse(**kwargs):
         raise ValidationError({"start": ["This time has just been booked by someone else."]})
@@ -575,9 +579,9 @@ def test_staff_and_the_advisor_cancel_any_time_before_the_start(
 
 
 def test_an_in_person_cancellation_frees_the_room(send, ngo_member, organization):
-    room = make_resource()
-    advisor = make_advisor()
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory()
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.IN_PERSON, room=room)
     appointment = member_books(send, advisor, ngo_member, organization)
 
     send(services.appointment_cancel, appointment=appointment, by_client=True, now=NOW)
@@ -638,9 +642,9 @@ def test_moving_to_a_taken_slot_changes_nothing(send, advisor, ngo_member, organ
 
 
 def test_moving_an_in_person_appointment_moves_its_room(send, ngo_member, organization):
-    room = make_resource()
-    advisor = make_advisor()
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory()
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.IN_PERSON, room=room)
     appointment = member_books(send, advisor, ngo_member, organization, tue(10))
 
     new = services.appointment_reschedule(appointment=appointment, new_start=tue(11), now=NOW)
@@ -728,7 +732,7 @@ def test_reminders_go_once_the_day_before_to_confirmed_appointments(
 ):
     confirmed = member_books(send, advisor, ngo_member, organization, tue(10))
     held = book(send, advisor, start=tue(11), client_email="held@example.net")
-    make_rule(advisor=advisor, weekday=2)
+    AvailabilityRuleFactory(advisor=advisor, weekday=2)
     later = member_books(send, advisor, ngo_member, organization, local(2030, 3, 13, 10))
     mail.outbox.clear()
 
@@ -764,7 +768,7 @@ def test_the_calendar_files_of_the_client_and_of_the_team_differ(
 
     assert str(client["summary"]) == "Consultation: Fundraising"
     token = re.search(r"/konsultacje/wizyta/([^/\s]+)/", str(client["description"])).group(1)
-    assert services.read_client_token(token, now=NOW) == appointment
+    assert client_links.read_client_token(token, now=NOW) == appointment
     assert ngo_member.get_full_name() in str(team["summary"])
     assert "/konsultacje/wizyta/" not in str(team["description"])
     assert client["dtend"].dt == tue(10, 45)

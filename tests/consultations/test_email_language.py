@@ -18,9 +18,9 @@ from icalendar import Calendar
 
 from consultations import services, training_services
 from consultations.models import Appointment, Registration
-from tests.consultations.factories import make_advisor, make_rule, make_training
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_organization
+from tests.consultations.factories import AdvisorFactory, AvailabilityRuleFactory, TrainingFactory
+from tests.factories import local
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +39,10 @@ def _frozen_clock():
 @pytest.fixture
 def advisor(advisor):
     """Ewa, with an account, on fundraising; Tuesdays 10:00–12:00 by phone."""
-    profile = make_advisor(
+    profile = AdvisorFactory(
         name="Ewa Doradczyni", slug="ewa-doradczyni", user=advisor, topics=["pozyskiwanie-funduszy"]
     )
-    make_rule(advisor=profile, weekday=1)
+    AvailabilityRuleFactory(advisor=profile, weekday=1)
     return profile
 
 
@@ -182,7 +182,7 @@ def test_a_resident_registering_on_the_english_pages_gets_english_letters_and_li
     client, staff, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    training = make_training(title_pl="Księgowość", title_en="Bookkeeping", capacity=1)
+    training = TrainingFactory(title_pl="Księgowość", title_en="Bookkeeping", capacity=1)
     post(client, capture, *registering("/en", training, "Mary Resident", "mary@example.net"))
     post(client, capture, *registering("", training, "Jan Mieszkaniec", "jan@example.net"))
 
@@ -214,9 +214,9 @@ def test_colleagues_registered_on_the_english_pages_are_promoted_in_english(
     client, ngo_member, staff, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    organization = make_organization()
+    organization = OrganizationFactory()
     MembershipFactory(user=ngo_member, organization=organization)
-    training = make_training(title_pl="Księgowość", title_en="Bookkeeping", capacity=1)
+    training = TrainingFactory(title_pl="Księgowość", title_en="Bookkeeping", capacity=1)
     client.force_login(ngo_member)
     people = {
         "organization": organization.pk,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from consultations.models import AvailabilityException, Mode
-from tests.consultations.factories import make_advisor, make_exception
+from tests.consultations.factories import AdvisorFactory, AvailabilityExceptionFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2030, 3, 12)
@@ -25,8 +25,8 @@ def extra(advisor, starts, ends):
 
 
 def test_extra_hours_overlapping_other_extra_hours_are_refused_naming_them():
-    advisor = make_advisor()
-    make_exception(
+    advisor = AdvisorFactory()
+    AvailabilityExceptionFactory(
         advisor=advisor,
         date=DAY,
         kind=AvailabilityException.Kind.EXTRA,
@@ -40,12 +40,12 @@ def test_extra_hours_overlapping_other_extra_hours_are_refused_naming_them():
         "This overlaps another entry of the same day (extra hours, 10:00–12:00)."
     ]
     extra(advisor, (12,), (13,)).full_clean()  # touching is fine
-    extra(make_advisor(), (11,), (12,)).full_clean()  # another advisor is fine
+    extra(AdvisorFactory(), (11,), (12,)).full_clean()  # another advisor is fine
 
 
 def test_extra_hours_on_a_whole_day_off_are_refused():
-    advisor = make_advisor()
-    make_exception(advisor=advisor, date=DAY, kind=AvailabilityException.Kind.DAY_OFF)
+    advisor = AdvisorFactory()
+    AvailabilityExceptionFactory(advisor=advisor, date=DAY, kind=AvailabilityException.Kind.DAY_OFF)
     with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         extra(advisor, (9,), (10,)).full_clean()
     assert "the whole day" in excinfo.value.message_dict["starts"][0]

@@ -15,14 +15,15 @@ from consultations.models import Appointment, AvailabilityException, Mode
 from consultations.slots import free_slots, nearest_free_slots, room_hold, slots_ahead
 from rooms.models import Booking
 from tests.consultations.factories import (
+    AdvisorFactory,
+    AdvisorGroupFactory,
+    AppointmentFactory,
+    AvailabilityExceptionFactory,
+    AvailabilityRuleFactory,
     consultation_settings,
-    make_advisor,
-    make_appointment,
-    make_exception,
-    make_group,
-    make_rule,
 )
-from tests.rooms.factories import local, make_booking, make_closure, make_resource
+from tests.factories import local
+from tests.rooms.factories import BookingFactory, ClosureFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,9 @@ def slots_on(advisor, day=TUESDAY, now=NOW, last_day=None):
 
 
 def test_a_rule_is_cut_into_slots_with_a_break_between_them():
-    rule = make_rule(weekday=1, starts=time(9), ends=time(13), slot_minutes=45, buffer_minutes=15)
+    rule = AvailabilityRuleFactory(
+        weekday=1, starts=time(9), ends=time(13), slot_minutes=45, buffer_minutes=15
+    )
 
     assert times(slots_on(rule.advisor)) == [
         "Tue 12.03 09:00–09:45",
@@ -66,16 +69,20 @@ def test_a_rule_is_cut_into_slots_with_a_break_between_them():
 
 
 def test_the_last_slot_must_end_by_the_rules_end():
-    rule = make_rule(starts=time(10), ends=time(12), slot_minutes=50, buffer_minutes=20)
+    rule = AvailabilityRuleFactory(
+        starts=time(10), ends=time(12), slot_minutes=50, buffer_minutes=20
+    )
 
     # 10:00–10:50, 11:10–12:00; a third would start at 12:20.
     assert times(slots_on(rule.advisor)) == ["Tue 12.03 10:00–10:50", "Tue 12.03 11:10–12:00"]
 
 
 def test_rules_apply_on_their_weekday_and_within_their_validity():
-    advisor = make_advisor()
-    make_rule(advisor=advisor, weekday=1, valid_from=date(2030, 3, 13))  # from Wednesday
-    make_rule(
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(
+        advisor=advisor, weekday=1, valid_from=date(2030, 3, 13)
+    )  # from Wednesday
+    AvailabilityRuleFactory(
         advisor=advisor,
         weekday=3,
         starts=time(14),
@@ -93,10 +100,14 @@ def test_rules_apply_on_their_weekday_and_within_their_validity():
 
 
 def test_each_slot_says_how_the_consultation_takes_place():
-    room = make_resource(name_pl="Sala konsultacji")
-    advisor = make_advisor()
-    make_rule(advisor=advisor, weekday=1, starts=time(9), ends=time(10), mode=Mode.ONLINE)
-    make_rule(advisor=advisor, weekday=1, mode=Mode.IN_PERSON, room=room, ends=time(11))
+    room = ResourceFactory(name_pl="Sala konsultacji")
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(
+        advisor=advisor, weekday=1, starts=time(9), ends=time(10), mode=Mode.ONLINE
+    )
+    AvailabilityRuleFactory(
+        advisor=advisor, weekday=1, mode=Mode.IN_PERSON, room=room, ends=time(11)
+    )
 
     online, in_person = slots_on(advisor)
 
@@ -106,7 +117,7 @@ def test_each_slot_says_how_the_consultation_takes_place():
 
 
 def test_inactive_advisors_have_no_slots():
-    rule = make_rule(advisor=make_advisor(is_active=False))
+    rule = AvailabilityRuleFactory(advisor=AdvisorFactory(is_active=False))
 
     assert slots_on(rule.advisor) == []
 
@@ -115,8 +126,8 @@ def test_inactive_advisors_have_no_slots():
 
 
 def test_extra_hours_add_slots_on_a_day_without_a_rule():
-    rule = make_rule()
-    make_exception(
+    rule = AvailabilityRuleFactory()
+    AvailabilityExceptionFactory(
         advisor=rule.advisor,
         kind=AvailabilityException.Kind.EXTRA,
         date=date(2030, 3, 13),
@@ -138,8 +149,8 @@ def test_extra_hours_add_slots_on_a_day_without_a_rule():
 
 
 def test_a_whole_day_off_removes_the_day():
-    rule = make_rule()
-    make_exception(advisor=rule.advisor, date=TUESDAY, note="Urlop")
+    rule = AvailabilityRuleFactory()
+    AvailabilityExceptionFactory(advisor=rule.advisor, date=TUESDAY, note="Urlop")
 
     assert slots_on(rule.advisor) == []
     assert times(slots_on(rule.advisor, date(2030, 3, 19))) == [
@@ -149,8 +160,10 @@ def test_a_whole_day_off_removes_the_day():
 
 
 def test_a_day_off_for_some_hours_removes_only_the_slots_it_touches():
-    rule = make_rule()
-    make_exception(advisor=rule.advisor, date=TUESDAY, starts=time(11, 30), ends=time(13))
+    rule = AvailabilityRuleFactory()
+    AvailabilityExceptionFactory(
+        advisor=rule.advisor, date=TUESDAY, starts=time(11, 30), ends=time(13)
+    )
 
     assert times(slots_on(rule.advisor)) == ["Tue 12.03 10:00–10:45"]
 
@@ -160,9 +173,9 @@ def test_a_day_off_for_some_hours_removes_only_the_slots_it_touches():
 
 def test_polish_public_holidays_have_no_slots():
     # 1 May 2030 (Labour Day) and 3 May (Constitution Day) are Wednesday and Friday.
-    advisor = make_advisor()
-    make_rule(advisor=advisor, weekday=2)
-    make_rule(advisor=advisor, weekday=4, starts=time(9), ends=time(10))
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, weekday=2)
+    AvailabilityRuleFactory(advisor=advisor, weekday=4, starts=time(9), ends=time(10))
     now = local(2030, 4, 26, 9)
 
     slots = slots_on(advisor, date(2030, 4, 29), now=now, last_day=date(2030, 5, 10))
@@ -171,35 +184,39 @@ def test_polish_public_holidays_have_no_slots():
 
 
 def test_a_closure_of_the_centre_removes_every_slot_that_day():
-    room = make_resource()
-    advisor = make_advisor()
-    make_rule(advisor=advisor, mode=Mode.PHONE, ends=time(11))
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room, starts=time(12), ends=time(13))
-    make_closure(start_date=TUESDAY, reason_pl="Inwentaryzacja")
+    room = ResourceFactory()
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.PHONE, ends=time(11))
+    AvailabilityRuleFactory(
+        advisor=advisor, mode=Mode.IN_PERSON, room=room, starts=time(12), ends=time(13)
+    )
+    ClosureFactory(start_date=TUESDAY, reason_pl="Inwentaryzacja")
 
     assert slots_on(advisor) == []
 
 
 def test_a_closure_of_the_room_removes_only_the_slots_in_that_room():
-    room = make_resource(name_pl="Sala A")
-    advisor = make_advisor()
-    make_rule(advisor=advisor, mode=Mode.PHONE, ends=time(11))
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room, starts=time(12), ends=time(13))
-    make_closure(resource=room, start_date=TUESDAY, reason_pl="Malowanie")
+    room = ResourceFactory(name_pl="Sala A")
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.PHONE, ends=time(11))
+    AvailabilityRuleFactory(
+        advisor=advisor, mode=Mode.IN_PERSON, room=room, starts=time(12), ends=time(13)
+    )
+    ClosureFactory(resource=room, start_date=TUESDAY, reason_pl="Malowanie")
 
     assert times(slots_on(advisor)) == ["Tue 12.03 10:00–10:45"]
 
 
 def test_in_person_slots_follow_the_rooms_opening_hours():
-    room = make_resource(name_pl="Sala B", hours={1: (time(11), time(16))})
-    rule = make_rule(mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory(name_pl="Sala B", hours={1: (time(11), time(16))})
+    rule = AvailabilityRuleFactory(mode=Mode.IN_PERSON, room=room)
 
     assert times(slots_on(rule.advisor)) == ["Tue 12.03 11:00–11:45 Sala B"]
 
 
 def test_a_room_that_cannot_be_booked_offers_no_slots():
-    room = make_resource(is_active=False)
-    rule = make_rule(mode=Mode.IN_PERSON, room=room)
+    room = ResourceFactory(is_active=False)
+    rule = AvailabilityRuleFactory(mode=Mode.IN_PERSON, room=room)
 
     assert slots_on(rule.advisor) == []
 
@@ -208,7 +225,7 @@ def test_a_room_that_cannot_be_booked_offers_no_slots():
 
 
 def test_slots_start_at_least_the_notice_ahead():
-    rule = make_rule()
+    rule = AvailabilityRuleFactory()
     now = local(2030, 3, 11, 10, 30)  # Monday 10:30; the notice is 24 hours
 
     assert times(slots_on(rule.advisor, now=now)) == ["Tue 12.03 11:00–11:45"]
@@ -216,7 +233,7 @@ def test_slots_start_at_least_the_notice_ahead():
 
 def test_slots_are_offered_up_to_the_horizon():
     consultation_settings(booking_horizon_days=14, booking_notice_hours=0)
-    rule = make_rule()
+    rule = AvailabilityRuleFactory()
 
     slots = free_slots(
         advisors=[rule.advisor],
@@ -230,7 +247,7 @@ def test_slots_are_offered_up_to_the_horizon():
 
 
 def test_no_slots_in_the_past():
-    rule = make_rule()
+    rule = AvailabilityRuleFactory()
     consultation_settings(booking_notice_hours=0)
 
     assert times(slots_on(rule.advisor, now=tue(10, 1))) == ["Tue 12.03 11:00–11:45"]
@@ -263,58 +280,60 @@ def test_no_slots_in_the_past():
     ids=["confirmed", "held", "held-too-long", "cancelled", "expired"],
 )
 def test_the_advisors_appointments_keep_their_slots(status, held_until, offered):
-    rule = make_rule()
+    rule = AvailabilityRuleFactory()
     extra = {"held_until": held_until} if held_until else {}
-    make_appointment(advisor=rule.advisor, start=tue(10), end=tue(10, 45), status=status, **extra)
+    AppointmentFactory(advisor=rule.advisor, start=tue(10), end=tue(10, 45), status=status, **extra)
 
     assert times(slots_on(rule.advisor)) == offered
 
 
 def test_another_advisors_appointment_does_not_matter():
-    rule = make_rule()
-    other = make_rule()
-    make_appointment(advisor=other.advisor, start=tue(10), end=tue(10, 45))
+    rule = AvailabilityRuleFactory()
+    other = AvailabilityRuleFactory()
+    AppointmentFactory(advisor=other.advisor, start=tue(10), end=tue(10, 45))
 
     assert len(slots_on(rule.advisor)) == 2
 
 
 def test_an_appointment_outside_the_slot_grid_blocks_what_it_overlaps():
-    rule = make_rule()
-    make_appointment(advisor=rule.advisor, start=tue(10, 40), end=tue(11, 5))
+    rule = AvailabilityRuleFactory()
+    AppointmentFactory(advisor=rule.advisor, start=tue(10, 40), end=tue(11, 5))
 
     assert slots_on(rule.advisor) == []
 
 
 def test_a_room_booked_by_an_organisation_is_not_offered_in_person():
-    room = make_resource(name_pl="Sala C")
-    advisor = make_advisor()
-    make_rule(advisor=advisor, mode=Mode.IN_PERSON, room=room)
-    make_rule(advisor=advisor, weekday=1, mode=Mode.PHONE, starts=time(13), ends=time(14))
-    make_booking(resource=room, start=tue(11, 30), end=tue(12, 30))
+    room = ResourceFactory(name_pl="Sala C")
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, mode=Mode.IN_PERSON, room=room)
+    AvailabilityRuleFactory(
+        advisor=advisor, weekday=1, mode=Mode.PHONE, starts=time(13), ends=time(14)
+    )
+    BookingFactory(resource=room, start=tue(11, 30), end=tue(12, 30))
 
     assert times(slots_on(advisor)) == ["Tue 12.03 10:00–10:45 Sala C", "Tue 12.03 13:00–13:45"]
 
 
 def test_the_room_is_held_for_the_slot_rounded_to_the_rooms_grid():
-    room = make_resource(slot_step=30, min_duration=30)
+    room = ResourceFactory(slot_step=30, min_duration=30)
 
     assert room_hold(room, tue(10), tue(10, 45)) == (tue(10), tue(11))
     assert room_hold(room, tue(10, 10), tue(10, 25)) == (tue(10), tue(10, 30))
-    short_room = make_resource(slot_step=15, min_duration=60)
+    short_room = ResourceFactory(slot_step=15, min_duration=60)
     assert room_hold(short_room, tue(10), tue(10, 30)) == (tue(10), tue(11))
-    assert room_hold(make_resource(max_duration=30), tue(10), tue(10, 45)) is None
+    assert room_hold(ResourceFactory(max_duration=30), tue(10), tue(10, 45)) is None
 
     # So a booking of the room from 10:45 takes the 10:00–10:45 slot too.
-    rule = make_rule(mode=Mode.IN_PERSON, room=room)
-    make_booking(resource=room, start=tue(10, 45), end=tue(11, 0))
+    rule = AvailabilityRuleFactory(mode=Mode.IN_PERSON, room=room)
+    BookingFactory(resource=room, start=tue(10, 45), end=tue(11, 0))
     assert times(slots_on(rule.advisor)) == [f"Tue 12.03 11:00–11:45 {room.name_pl}"]
 
 
 def test_cancelled_and_rejected_room_bookings_do_not_matter():
-    room = make_resource()
-    rule = make_rule(mode=Mode.IN_PERSON, room=room)
-    make_booking(resource=room, start=tue(10), end=tue(12), status=Booking.Status.CANCELLED)
-    make_booking(resource=room, start=tue(10), end=tue(12), status=Booking.Status.REJECTED)
+    room = ResourceFactory()
+    rule = AvailabilityRuleFactory(mode=Mode.IN_PERSON, room=room)
+    BookingFactory(resource=room, start=tue(10), end=tue(12), status=Booking.Status.CANCELLED)
+    BookingFactory(resource=room, start=tue(10), end=tue(12), status=Booking.Status.REJECTED)
 
     assert len(slots_on(rule.advisor)) == 2
 
@@ -324,7 +343,7 @@ def test_cancelled_and_rejected_room_bookings_do_not_matter():
 
 def test_slots_keep_the_local_clock_across_the_changes_of_summer_time():
     # Summer time starts on Sunday 31 March 2030 and ends on Sunday 27 October.
-    rule = make_rule(weekday=6, starts=time(10), ends=time(12))
+    rule = AvailabilityRuleFactory(weekday=6, starts=time(10), ends=time(12))
     consultation_settings(booking_horizon_days=300)
 
     slots = free_slots(
@@ -347,7 +366,9 @@ def test_slots_keep_the_local_clock_across_the_changes_of_summer_time():
 
 
 def test_a_rule_over_the_skipped_night_hour_offers_no_bent_slot():
-    rule = make_rule(weekday=6, starts=time(1), ends=time(4), slot_minutes=60, buffer_minutes=0)
+    rule = AvailabilityRuleFactory(
+        weekday=6, starts=time(1), ends=time(4), slot_minutes=60, buffer_minutes=0
+    )
     consultation_settings(booking_notice_hours=0)
 
     slots = slots_on(rule.advisor, date(2030, 3, 31), now=local(2030, 3, 20, 9))
@@ -365,15 +386,15 @@ def test_a_rule_over_the_skipped_night_hour_offers_no_bent_slot():
 def test_many_advisors_over_eight_weeks_cost_a_constant_number_of_queries(
     django_assert_max_num_queries,
 ):
-    rooms = [make_resource(name_pl=f"Sala {n}") for n in range(4)]
-    group = make_group()
+    rooms = [ResourceFactory(name_pl=f"Sala {n}") for n in range(4)]
+    group = AdvisorGroupFactory()
     advisors = []
     for n in range(20):
-        advisor = make_advisor(group=group if n < 5 else None)
+        advisor = AdvisorFactory(group=group if n < 5 else None)
         advisors.append(advisor)
         for weekday in range(5):
             in_person = (n + weekday) % 2 == 0
-            make_rule(
+            AvailabilityRuleFactory(
                 advisor=advisor,
                 weekday=weekday,
                 starts=time(8 + n % 4),
@@ -381,7 +402,7 @@ def test_many_advisors_over_eight_weeks_cost_a_constant_number_of_queries(
                 mode=Mode.IN_PERSON if in_person else Mode.PHONE,
                 room=rooms[(n + weekday) % 4] if in_person else None,
             )
-        make_exception(advisor=advisor, date=date(2030, 3, 15 + n % 10))
+        AvailabilityExceptionFactory(advisor=advisor, date=date(2030, 3, 15 + n % 10))
     # Many appointments and room bookings, spread over the weeks.
     rows = []
     for n, advisor in enumerate(advisors):
@@ -405,12 +426,12 @@ def test_many_advisors_over_eight_weeks_cost_a_constant_number_of_queries(
     for week in range(8):
         for n, room in enumerate(rooms):
             day = date(2030, 3, 12) + datetime.timedelta(weeks=week, days=n)
-            make_booking(
+            BookingFactory(
                 resource=room,
                 start=local(day.year, day.month, day.day, 14),
                 end=local(day.year, day.month, day.day, 15),
             )
-    make_closure(start_date=date(2030, 4, 1), end_date=date(2030, 4, 2))
+    ClosureFactory(start_date=date(2030, 4, 1), end_date=date(2030, 4, 2))
 
     with django_assert_max_num_queries(8):
         few = slots_ahead(advisors=advisors[:2], now=NOW)
@@ -429,10 +450,10 @@ def test_many_advisors_over_eight_weeks_cost_a_constant_number_of_queries(
 
 
 def test_the_nearest_free_slots_are_the_closest_in_time():
-    advisor = make_advisor()
-    make_rule(advisor=advisor, weekday=1, starts=time(9), ends=time(13))
-    make_rule(advisor=advisor, weekday=3, starts=time(9), ends=time(11))
-    make_appointment(advisor=advisor, start=tue(11), end=tue(11, 45))
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, weekday=1, starts=time(9), ends=time(13))
+    AvailabilityRuleFactory(advisor=advisor, weekday=3, starts=time(9), ends=time(11))
+    AppointmentFactory(advisor=advisor, start=tue(11), end=tue(11, 45))
 
     nearest = nearest_free_slots(advisors=[advisor], after=tue(11), limit=4, now=NOW)
 
@@ -445,14 +466,18 @@ def test_the_nearest_free_slots_are_the_closest_in_time():
 
 
 def test_nearest_free_slots_of_nobody_free_is_empty():
-    advisor = make_advisor()
+    advisor = AdvisorFactory()
 
     assert nearest_free_slots(advisors=[advisor], after=tue(10), now=NOW) == []
 
 
 def test_slots_of_several_advisors_are_sorted_by_time():
-    first = make_rule(starts=time(11), ends=time(12), advisor=make_advisor(name="Anna"))
-    second = make_rule(starts=time(10), ends=time(12), advisor=make_advisor(name="Bartek"))
+    first = AvailabilityRuleFactory(
+        starts=time(11), ends=time(12), advisor=AdvisorFactory(name="Anna")
+    )
+    second = AvailabilityRuleFactory(
+        starts=time(10), ends=time(12), advisor=AdvisorFactory(name="Bartek")
+    )
 
     slots = free_slots(
         advisors=[first.advisor, second.advisor], first_day=TUESDAY, last_day=TUESDAY, now=NOW
@@ -466,7 +491,7 @@ def test_slots_of_several_advisors_are_sorted_by_time():
 
 
 def test_slot_starts_are_aware_datetimes_on_the_centres_clock():
-    rule = make_rule()
+    rule = AvailabilityRuleFactory()
 
     slot = slots_on(rule.advisor)[0]
 

@@ -8,7 +8,6 @@ import datetime
 import io
 from pathlib import Path
 
-import holidays
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -24,8 +23,9 @@ from consultations.models import (
     Training,
     TrainingSession,
 )
+from cwop_portal.dates import at, local_zone
 from rooms.models import Booking
-from rooms.schedule import at, local_zone
+from tests.dates import free_tuesday
 from tests.forms import admin_save, page_errors, post_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,15 +42,6 @@ def act(client, model, action, objects, **extra):
 
 def shown_messages(response):
     return [str(message) for message in response.context["messages"]]
-
-
-def free_tuesday(after):
-    """A Tuesday at least two weeks after `after` that is not a public holiday."""
-    day = after + datetime.timedelta(days=14)
-    day += datetime.timedelta(days=(1 - day.weekday()) % 7)
-    while day in holidays.Poland(years=day.year):
-        day += datetime.timedelta(days=7)
-    return day
 
 
 def session_fields(index, day, starts, ends, room):

@@ -14,14 +14,14 @@ from consultations import services
 from consultations.models import Appointment, Registration, Training
 from consultations.stats import consultation_stats
 from tests.consultations.factories import (
-    make_advisor,
-    make_appointment,
-    make_rule,
-    make_training,
-    topic,
+    AdvisorFactory,
+    AppointmentFactory,
+    AvailabilityRuleFactory,
+    TopicFactory,
+    TrainingFactory,
 )
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_organization
+from tests.factories import local
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,17 @@ S = Appointment.Status
 @pytest.fixture
 def data_set():
     """A small year (2024) whose counts are known."""
-    anna = make_advisor(name="Anna Analityczna")
-    bartek = make_advisor(name="=cmd|' /C calc'!A0")  # a formula-like name
-    funds = topic("pozyskiwanie-funduszy")  # position 30
-    statutes = topic("statuty")  # position 70
+    anna = AdvisorFactory(name="Anna Analityczna")
+    bartek = AdvisorFactory(name="=cmd|' /C calc'!A0")  # a formula-like name
+    funds = TopicFactory(slug="pozyskiwanie-funduszy")  # position 30
+    statutes = TopicFactory(slug="statuty")  # position 70
 
     def appointment(advisor, subject, start, status, **extra):
         if status in (S.CANCELLED, S.ATTENDED, S.NO_SHOW):
             extra.setdefault("confirmed_at", start - datetime.timedelta(days=3))
-        return make_appointment(advisor=advisor, topic=subject, start=start, status=status, **extra)
+        return AppointmentFactory(
+            advisor=advisor, topic=subject, start=start, status=status, **extra
+        )
 
     # January: Anna/funds attended ×2, no-show ×1; Bartek/statutes cancelled ×1
     appointment(anna, funds, local(2024, 1, 9, 10), S.ATTENDED)
@@ -61,7 +63,7 @@ def data_set():
     appointment(anna, funds, local(2025, 1, 1, 0, 15), S.ATTENDED)
 
     # Trainings: first meeting in March (counted), a draft, one in 2025, one cancelled.
-    march = make_training(
+    march = TrainingFactory(
         title_pl="Księgowość",
         capacity=4,
         sessions=[
@@ -88,16 +90,16 @@ def data_set():
             attended=attended,
             cancelled_at=local(2024, 3, 1) if status == Registration.Status.CANCELLED else None,
         )
-    make_training(
+    TrainingFactory(
         title_pl="Szkic",
         status=Training.Status.DRAFT,
         sessions=[(local(2024, 5, 5, 10), local(2024, 5, 5, 12))],
     )
-    make_training(
+    TrainingFactory(
         title_pl="Następny rok",
         sessions=[(local(2025, 1, 10, 10), local(2025, 1, 10, 12))],
     )
-    make_training(
+    TrainingFactory(
         title_pl="=Odwołane",
         status=Training.Status.CANCELLED,
         cancellation_reason="Brak chętnych.",
@@ -133,12 +135,12 @@ def test_the_statistics_count_consultations_per_local_month_topic_and_advisor(
 
     # Topics in their order (position), advisors by name.
     assert [r.label for r in result.by_topic] == [
-        topic("pozyskiwanie-funduszy").name_pl,
-        topic("statuty").name_pl,
+        TopicFactory(slug="pozyskiwanie-funduszy").name_pl,
+        TopicFactory(slug="statuty").name_pl,
     ]
-    funds = row(result.by_topic, topic("pozyskiwanie-funduszy").name_pl)
+    funds = row(result.by_topic, TopicFactory(slug="pozyskiwanie-funduszy").name_pl)
     assert [counts(m) for m in funds.months[:2]] == [(2, 1, 0, 0, 3), (1, 0, 0, 0, 1)]
-    statutes = row(result.by_topic, topic("statuty").name_pl)
+    statutes = row(result.by_topic, TopicFactory(slug="statuty").name_pl)
     assert counts(statutes.total) == (0, 0, 1, 1, 2)
 
     anna = row(result.by_advisor, "Anna Analityczna")
@@ -169,8 +171,8 @@ def test_a_range_of_months_may_span_two_years(data_set):
 
 def test_the_statistics_read_three_queries_whatever_the_size(data_set, django_assert_num_queries):
     for n in range(30):
-        make_appointment(
-            advisor=make_advisor(),
+        AppointmentFactory(
+            advisor=AdvisorFactory(),
             start=local(2024, 5, 1 + n % 28, 8 + n % 8),
             status=S.ATTENDED,
         )
@@ -286,10 +288,10 @@ def test_the_statistics_are_for_staff_only(client, ngo_member):
 def test_a_consultation_moved_to_another_time_counts_once_and_is_no_cancellation(
     ngo_member, django_capture_on_commit_callbacks
 ):
-    organization = make_organization()
+    organization = OrganizationFactory()
     MembershipFactory(user=ngo_member, organization=organization)
-    advisor = make_advisor()
-    make_rule(advisor=advisor, weekday=1)  # Tuesdays 10:00 and 11:00
+    advisor = AdvisorFactory()
+    AvailabilityRuleFactory(advisor=advisor, weekday=1)  # Tuesdays 10:00 and 11:00
     now = local(2030, 3, 8, 9)
     with django_capture_on_commit_callbacks(execute=True):
         booked = services.appointment_book(

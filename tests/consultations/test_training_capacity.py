@@ -20,13 +20,10 @@ from django.utils import timezone, translation
 from consultations import training_services as services
 from consultations.models import Registration, Training, TrainingSession
 from rooms.models import Booking
-from tests.consultations.test_trainings import NOW, make_room, make_training, tue
+from tests.concurrency import run_together
+from tests.consultations.test_trainings import NOW, TrainingRoomFactory, WorkshopFactory, tue
 from tests.forms import page_errors, post_form
-from tests.rooms.factories import make_member, make_organization
-from tests.rooms.test_concurrency import run_together
-from tests.rooms.test_concurrency import (
-    threads_share_a_database as threads_share_a_database,  # a fixture
-)
+from tests.organizations.factories import MemberFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +51,7 @@ def people(training, status):
 def full_training_with_a_queue(capacity=2, waiting=3):
     """A published training with every seat taken and `waiting` people waiting,
     the first of them waiting longest, and one resident not confirmed yet."""
-    training = make_training(capacity=capacity)
+    training = WorkshopFactory(capacity=capacity)
     day = datetime.timedelta(days=1)
     for n in range(capacity):
         Registration.objects.create(
@@ -121,7 +118,7 @@ def test_fewer_seats_than_people_registered_are_refused_on_the_field(staff):
 
 
 def test_fewer_seats_down_to_the_people_registered_are_saved(staff):
-    training = make_training(capacity=5)
+    training = WorkshopFactory(capacity=5)
     Registration.objects.create(
         training=training,
         name="Jedyna",
@@ -158,14 +155,14 @@ def test_new_seats_of_a_training_not_open_promote_nobody(staff, status, now):
 
 def test_raising_the_seats_while_people_register_never_oversells(threads_share_a_database, staff):
     training = full_training_with_a_queue(capacity=2, waiting=2)
-    organization = make_organization()
+    organization = OrganizationFactory()
     calls = [
         lambda: services.training_capacity_change(
             training=training, capacity=5, user=staff, now=NOW
         )
     ]
     for n in range(5):
-        member = make_member(organization)
+        member = MemberFactory(organization=organization)
         calls.append(
             lambda n=n, member=member: services.registration_create(
                 training=training,
@@ -273,10 +270,10 @@ def test_a_registration_between_the_form_and_the_save_keeps_its_seat(
 
 @pytest.mark.write_path("admin:consultations_training_changelist:cancel")
 def test_cancelling_a_training_releases_its_rooms_without_mail_to_staff(staff_client, staff):
-    room = make_room()
+    room = TrainingRoomFactory()
     start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=14)
     start = start.replace(minute=0, second=0)
-    training = make_training(status=Training.Status.DRAFT, capacity=5, place="", sessions=[])
+    training = WorkshopFactory(status=Training.Status.DRAFT, capacity=5, place="", sessions=[])
     session = TrainingSession.objects.create(
         training=training, start=start, end=start + datetime.timedelta(hours=2), room=room
     )

@@ -4,7 +4,7 @@ same when residents confirm their e-mails at once, or when people cancel while
 others register (each freed seat goes to exactly one person waiting).
 
 These tests need real transactions and concurrent connections (see
-tests/rooms/test_concurrency.py: on SQLite the test database is copied to a file
+tests/concurrency.py: on SQLite the test database is copied to a file
 for their duration, where IMMEDIATE transactions queue the writers).
 """
 
@@ -15,12 +15,9 @@ from django.core import mail
 
 from consultations import training_services as services
 from consultations.models import Registration
-from tests.consultations.test_trainings import DEADLINE, NOW, make_training
-from tests.rooms.factories import make_member, make_organization
-from tests.rooms.test_concurrency import (  # noqa: F401 - a fixture
-    run_together,
-    threads_share_a_database,
-)
+from tests.concurrency import run_together
+from tests.consultations.test_trainings import DEADLINE, NOW, WorkshopFactory
+from tests.organizations.factories import MemberFactory, OrganizationFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -39,7 +36,7 @@ def english_letters(settings):
 
 
 def training_with_seats_left():
-    training = make_training(capacity=CAPACITY, registration_deadline=DEADLINE)
+    training = WorkshopFactory(capacity=CAPACITY, registration_deadline=DEADLINE)
     Registration.objects.bulk_create(
         Registration(
             training=training,
@@ -70,11 +67,11 @@ def check_seats_never_oversold(training, outcomes, newcomers):
 
 def test_members_registering_for_the_last_seats_at_once_never_oversell():
     training = training_with_seats_left()
-    organizations = [make_organization() for _ in range(4)]
+    organizations = [OrganizationFactory() for _ in range(4)]
     calls = []
     for n in range(THREADS):
         organization = organizations[n % len(organizations)]
-        user = make_member(organization)
+        user = MemberFactory(organization=organization)
 
         def call(n=n, user=user, organization=organization):
             return services.registration_create(
@@ -131,7 +128,7 @@ def test_cancelling_while_others_register_gives_each_freed_seat_to_one_person():
     leaving = list(
         Registration.objects.filter(status=Registration.Status.REGISTERED).order_by("pk")[:8]
     )
-    member = make_member(make_organization())
+    member = MemberFactory(organization=OrganizationFactory())
     organization = member.memberships.get().organization
     calls = [
         (lambda r=r: services.registration_cancel(registration=r, by_link=True, now=NOW))

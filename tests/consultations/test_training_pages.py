@@ -21,14 +21,13 @@ from icalendar import Calendar
 from consultations import training_services as services
 from consultations.models import Registration, Training, TrainingMaterial
 from tests.consultations.test_trainings import (
+    TrainingRoomFactory,
+    WorkshopFactory,
     link_in,
-    make_room,
-    make_training,
     only_letter_to,
 )
-from tests.factories import MINIMAL_PDF
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_organization
+from tests.factories import MINIMAL_PDF, local
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -45,7 +44,7 @@ def english(settings):
 
 @pytest.fixture
 def organization(ngo_member):
-    organization = make_organization(name="Stowarzyszenie Seniorów Bojary")
+    organization = OrganizationFactory(name="Stowarzyszenie Seniorów Bojary")
     MembershipFactory(user=ngo_member, organization=organization)
     return organization
 
@@ -108,7 +107,7 @@ def resident(name="Maria Mieszkanka", email="maria@example.org", **extra):
 def test_member_registers_two_then_a_third_waits_and_is_promoted_when_one_cancels(
     client, ngo_member, organization, mailed
 ):
-    training = make_training(capacity=2)
+    training = WorkshopFactory(capacity=2)
     client.force_login(ngo_member)
     url = detail_url(training)
 
@@ -170,7 +169,7 @@ def test_member_registers_two_then_a_third_waits_and_is_promoted_when_one_cancel
 
 
 def test_the_waiting_list_page_shows_the_place(client, organization, ngo_member):
-    training = make_training(capacity=1)
+    training = WorkshopFactory(capacity=1)
     for n in range(3):
         services.registration_create(
             training=training,
@@ -191,7 +190,7 @@ def test_the_waiting_list_page_shows_the_place(client, organization, ngo_member)
 def test_a_members_rows_are_checked_and_nothing_is_saved_on_an_error(
     client, ngo_member, organization, mailed
 ):
-    training = make_training(capacity=5)
+    training = WorkshopFactory(capacity=5)
     services.registration_create(
         training=training,
         name="Ola",
@@ -236,11 +235,11 @@ def test_a_members_rows_are_checked_and_nothing_is_saved_on_an_error(
 
 
 def test_a_member_cannot_register_for_someone_elses_organisation(client, ngo_member, organization):
-    stranger = make_organization(name="Fundacja Obca")
+    stranger = OrganizationFactory(name="Fundacja Obca")
     client.force_login(ngo_member)
 
     response = client.post(
-        detail_url(make_training()), people(stranger, ("Anna", "anna@example.org"))
+        detail_url(WorkshopFactory()), people(stranger, ("Anna", "anna@example.org"))
     )
 
     assert response.status_code == 200
@@ -252,7 +251,7 @@ def test_a_member_cannot_register_for_someone_elses_organisation(client, ngo_mem
 
 
 def test_a_resident_registers_confirms_by_the_link_and_gets_a_seat(client, mailed):
-    training = make_training(capacity=3)
+    training = WorkshopFactory(capacity=3)
     url = detail_url(training)
 
     page = client.get(url)
@@ -292,7 +291,7 @@ def test_a_resident_registers_confirms_by_the_link_and_gets_a_seat(client, maile
 
 
 def test_a_full_training_says_the_resident_will_join_the_waiting_list(client):
-    training = make_training(capacity=1)
+    training = WorkshopFactory(capacity=1)
     Registration.objects.create(
         training=training, name="A", email="a@example.org", status="registered"
     )
@@ -305,7 +304,7 @@ def test_a_full_training_says_the_resident_will_join_the_waiting_list(client):
 
 
 def test_a_resident_cannot_register_an_address_twice(client):
-    training = make_training()
+    training = WorkshopFactory()
     Registration.objects.create(
         training=training, name="Maria", email="maria@example.org", status="registered"
     )
@@ -318,7 +317,7 @@ def test_a_resident_cannot_register_an_address_twice(client):
 
 
 def test_a_bot_filling_the_honeypot_registers_nobody(client):
-    response = client.post(detail_url(make_training()), resident(website="http://spam.example"))
+    response = client.post(detail_url(WorkshopFactory()), resident(website="http://spam.example"))
 
     assert response.status_code == 302
     assert not Registration.objects.exists()
@@ -330,7 +329,7 @@ def test_too_many_registrations_from_one_connection_are_refused(client, settings
         **settings.ACCOUNT_RATE_LIMITS,
         "training_registration": "2/h/ip",
     }
-    training = make_training(capacity=10)
+    training = WorkshopFactory(capacity=10)
     for n in range(2):
         assert (
             client.post(detail_url(training), resident(email=f"p{n}@example.org")).status_code
@@ -350,7 +349,7 @@ def test_too_many_registrations_from_one_connection_are_refused(client, settings
 @pytest.mark.parametrize("name", ["registration_confirm", "registration_manage"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_tampered_or_unknown_link_gets_a_clear_page_and_changes_nothing(client, name, method):
-    training = make_training()
+    training = WorkshopFactory()
     registration = Registration.objects.create(
         training=training, name="Maria", email="maria@example.org", status="unconfirmed"
     )
@@ -375,7 +374,7 @@ def test_an_expired_confirmation_link_gets_the_clear_page(client):
     import time_machine
 
     registration = Registration.objects.create(
-        training=make_training(), name="Maria", email="maria@example.org", status="unconfirmed"
+        training=WorkshopFactory(), name="Maria", email="maria@example.org", status="unconfirmed"
     )
     with time_machine.travel("2029-01-01 10:00 +0000", tick=False):
         token = services.make_registration_token(registration, services.CONFIRM)
@@ -389,7 +388,7 @@ def test_an_expired_confirmation_link_gets_the_clear_page(client):
 
 def test_confirming_after_the_deadline_says_so(client):
     registration = Registration.objects.create(
-        training=make_training(registration_deadline=local(2021, 1, 1)),
+        training=WorkshopFactory(registration_deadline=local(2021, 1, 1)),
         name="Maria",
         email="maria@example.org",
         status="unconfirmed",
@@ -408,7 +407,7 @@ def test_confirming_after_the_deadline_says_so(client):
 
 
 def test_after_the_deadline_the_page_says_so_and_takes_no_registration(client):
-    training = make_training(registration_deadline=local(2021, 1, 1, 12))
+    training = WorkshopFactory(registration_deadline=local(2021, 1, 1, 12))
 
     page = client.get(detail_url(training))
     assert "Registration closed on 1 January 2021, 12:00." in text_of(page)
@@ -420,7 +419,7 @@ def test_after_the_deadline_the_page_says_so_and_takes_no_registration(client):
 
 
 def test_a_cancelled_training_shows_the_reason_and_no_form(client, ngo_member):
-    training = make_training(
+    training = WorkshopFactory(
         status=Training.Status.CANCELLED, cancellation_reason="Choroba trenera."
     )
     client.force_login(ngo_member)
@@ -433,7 +432,7 @@ def test_a_cancelled_training_shows_the_reason_and_no_form(client, ngo_member):
 
 
 def test_a_draft_is_seen_only_by_staff(client, ngo_member, staff):
-    draft = make_training(status=Training.Status.DRAFT)
+    draft = WorkshopFactory(status=Training.Status.DRAFT)
 
     assert client.get(detail_url(draft)).status_code == 404
     client.force_login(ngo_member)
@@ -449,8 +448,8 @@ def test_a_draft_is_seen_only_by_staff(client, ngo_member, staff):
 
 
 def test_the_page_shows_sessions_trainer_audience_and_links_the_room(client):
-    room = make_room(slug="sala-duza")
-    training = make_training(
+    room = TrainingRoomFactory(slug="sala-duza")
+    training = WorkshopFactory(
         place="",
         sessions=[
             (local(2030, 3, 12, 10), local(2030, 3, 12, 14), room),
@@ -476,7 +475,9 @@ def test_the_page_shows_sessions_trainer_audience_and_links_the_room(client):
 
 
 def test_an_online_training_does_not_show_how_to_join(client):
-    training = make_training(is_online=True, place="", online_details="https://meet.example/tajne")
+    training = WorkshopFactory(
+        is_online=True, place="", online_details="https://meet.example/tajne"
+    )
 
     text = text_of(client.get(detail_url(training)))
 
@@ -501,9 +502,9 @@ def material_url(material):
 
 
 def test_materials_are_there_only_once_the_training_has_begun(client):
-    ahead = make_training()
+    ahead = WorkshopFactory()
     before = add_material(ahead)
-    over = make_training(sessions=PAST, registration_deadline=local(2020, 5, 1))
+    over = WorkshopFactory(sessions=PAST, registration_deadline=local(2020, 5, 1))
     after = add_material(over, "Slajdy z warsztatów")
 
     assert "Prezentacja" not in text_of(client.get(detail_url(ahead)))
@@ -533,16 +534,16 @@ def test_materials_are_there_only_once_the_training_has_begun(client):
 
 
 def test_the_list_shows_upcoming_trainings_with_seats_and_past_ones_with_materials(client):
-    open_one = make_training(title_en="Fundraising basics", capacity=3)
+    open_one = WorkshopFactory(title_en="Fundraising basics", capacity=3)
     Registration.objects.create(
         training=open_one, name="A", email="a@example.org", status="registered"
     )
-    full = make_training(title_en="Volunteering law", capacity=1)
+    full = WorkshopFactory(title_en="Volunteering law", capacity=1)
     Registration.objects.create(training=full, name="B", email="b@example.org", status="registered")
-    make_training(title_en="Online promotion", is_online=True, place="")
-    make_training(title_en="Secret draft", status=Training.Status.DRAFT)
-    make_training(title_en="Called off", status=Training.Status.CANCELLED)
-    old = make_training(
+    WorkshopFactory(title_en="Online promotion", is_online=True, place="")
+    WorkshopFactory(title_en="Secret draft", status=Training.Status.DRAFT)
+    WorkshopFactory(title_en="Called off", status=Training.Status.CANCELLED)
+    old = WorkshopFactory(
         title_en="Statutes 2020", sessions=PAST, registration_deadline=local(2020, 5, 1)
     )
     add_material(old, "Wzór statutu")
@@ -567,11 +568,11 @@ def test_the_list_shows_upcoming_trainings_with_seats_and_past_ones_with_materia
 def test_the_list_page_runs_a_constant_number_of_queries(
     client, ngo_member, django_assert_max_num_queries
 ):
-    room = make_room()
+    room = TrainingRoomFactory()
     registrations = []
     for n in range(40):
         day = 1 + n % 28
-        training = make_training(
+        training = WorkshopFactory(
             capacity=5,
             sessions=[
                 (local(2030, 4, day, 10), local(2030, 4, day, 12), room),
@@ -584,7 +585,7 @@ def test_the_list_page_runs_a_constant_number_of_queries(
             )
             for k, status in enumerate(["registered"] * 5 + ["waiting"] * 2)
         ]
-        past = make_training(sessions=[(local(2020, 4, day, 10), local(2020, 4, day, 12), room)])
+        past = WorkshopFactory(sessions=[(local(2020, 4, day, 10), local(2020, 4, day, 12), room)])
         if n < 25:
             add_material(past, f"Materiał {n}")
     Registration.objects.bulk_create(registrations)
@@ -607,7 +608,7 @@ def test_the_list_page_runs_a_constant_number_of_queries(
 
 def test_the_pages_work_in_polish_and_english(client, settings):
     settings.LANGUAGE_CODE = "pl"
-    training = make_training()
+    training = WorkshopFactory()
     for path in ["/szkolenia/", f"/szkolenia/{training.slug}/"]:
         polish = client.get(path)
         english = client.get("/en" + path)
@@ -620,13 +621,15 @@ def test_the_pages_work_in_polish_and_english(client, settings):
 
 
 def test_the_public_feed_lists_the_sessions_without_personal_data(client):
-    training = make_training(is_online=True, place="", online_details="https://meet.example/tajne")
+    training = WorkshopFactory(
+        is_online=True, place="", online_details="https://meet.example/tajne"
+    )
     Registration.objects.create(
         training=training, name="Anna Tajna", email="anna@example.org", status="registered"
     )
-    cancelled = make_training(title_en="Called off", status=Training.Status.CANCELLED)
-    make_training(title_en="Secret draft", status=Training.Status.DRAFT)
-    make_training(title_en="Long ago", sessions=PAST)
+    cancelled = WorkshopFactory(title_en="Called off", status=Training.Status.CANCELLED)
+    WorkshopFactory(title_en="Secret draft", status=Training.Status.DRAFT)
+    WorkshopFactory(title_en="Long ago", sessions=PAST)
 
     response = client.get(reverse("consultations:training_feed"))
 
@@ -662,21 +665,21 @@ def render_home_snippet():
 def test_the_home_page_snippet_shows_the_next_three_trainings(django_assert_max_num_queries):
     assert render_home_snippet().strip() == ""  # nothing planned: nothing shown
     for day in [20, 13, 27, 6]:
-        make_training(
+        WorkshopFactory(
             title_en=f"Training on {day} March",
             sessions=[(local(2030, 3, day, 10), local(2030, 3, day, 12))],
         )
-    make_training(
+    WorkshopFactory(
         title_en="Secret draft",
         status=Training.Status.DRAFT,
         sessions=[(local(2030, 3, 1, 10), local(2030, 3, 1, 12))],
     )
-    make_training(
+    WorkshopFactory(
         title_en="Called off",
         status=Training.Status.CANCELLED,
         sessions=[(local(2030, 3, 2, 10), local(2030, 3, 2, 12))],
     )
-    make_training(title_en="Long ago", sessions=PAST)
+    WorkshopFactory(title_en="Long ago", sessions=PAST)
 
     with django_assert_max_num_queries(2):
         html = render_home_snippet()

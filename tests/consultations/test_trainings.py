@@ -9,9 +9,9 @@ letters are checked in English (the source language).
 """
 
 import datetime
-import itertools
 import re
 
+import factory
 import pytest
 import time_machine
 from django.core import mail
@@ -24,15 +24,16 @@ from consultations import training_ics
 from consultations import training_services as services
 from consultations.models import Registration, Training, TrainingSession
 from rooms.models import Booking
-from tests.rooms.factories import local, make_booking, make_member, make_organization
-from tests.rooms.factories import make_resource as _make_resource
+from tests.consultations.factories import TrainingFactory
+from tests.factories import local
+from tests.organizations.factories import MemberFactory, OrganizationFactory
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
 NOW = local(2030, 3, 8, 9)  # a Friday morning
 DEADLINE = local(2030, 3, 11, 12)  # Monday noon
 HOUR = datetime.timedelta(hours=1)
-_sequence = itertools.count(1)
 
 
 def tue(hour, minute=0):
@@ -46,38 +47,30 @@ def wed(hour, minute=0):
 # --- Helpers (shared with the other training test files) -----------------------------
 
 
-def make_training(*, sessions=None, status=Training.Status.PUBLISHED, **overrides):
-    """A training written directly (no rules, no rooms booked), published unless
-    `status`; `sessions`: [(start, end) or (start, end, room)], by default Tuesday
-    10:00–14:00 without a room (at the `place`)."""
-    n = next(_sequence)
-    values = {
-        "title_pl": f"Jak napisać wniosek grantowy {n}",
-        "title_en": f"Writing a grant application {n}",
-        "slug": f"wniosek-grantowy-{n}",
-        "description_pl": "Praktyczne **warsztaty** dla organizacji.",
-        "trainer": "Ewa Trenerska",
-        "target_audience_pl": "Członkowie zarządów",
-        "target_audience_en": "Board members",
-        "place": "Sala konferencyjna, ul. Testowa 1",
-        "capacity": 2,
-        "registration_deadline": DEADLINE,
-        "status": status,
-    }
-    values.update(overrides)
-    if values["status"] == Training.Status.CANCELLED:
-        values.setdefault("cancellation_reason", "Choroba trenera.")
-    training = Training.objects.create(**values)
-    for item in sessions if sessions is not None else [(tue(10), tue(14))]:
-        start, end, room = (*item, None) if len(item) == 2 else item
-        TrainingSession.objects.create(training=training, start=start, end=end, room=room)
-    return training
+class WorkshopFactory(TrainingFactory):
+    """The training of these tests, written directly (no rules, no rooms booked):
+    published unless `status`, two seats, registration until Monday noon; `sessions`:
+    [(start, end) or (start, end, room)], by default Tuesday 10:00–14:00 without a
+    room (at the `place`)."""
+
+    title_pl = factory.Sequence(lambda n: f"Jak napisać wniosek grantowy {n}")
+    title_en = factory.Sequence(lambda n: f"Writing a grant application {n}")
+    slug = factory.Sequence(lambda n: f"wniosek-grantowy-{n}")
+    description_pl = "Praktyczne **warsztaty** dla organizacji."
+    trainer = "Ewa Trenerska"
+    target_audience_pl = "Członkowie zarządów"
+    target_audience_en = "Board members"
+    place = "Sala konferencyjna, ul. Testowa 1"
+    capacity = 2
+    registration_deadline = DEADLINE
+    is_online = False
+    sessions = factory.LazyFunction(lambda: [(tue(10), tue(14))])
 
 
-def make_room(**overrides):
-    values = {"name_pl": "Sala szkoleniowa", "name_en": "Training room", "capacity": 30}
-    values.update(overrides)
-    return _make_resource(**values)
+class TrainingRoomFactory(ResourceFactory):
+    name_pl = "Sala szkoleniowa"
+    name_en = "Training room"
+    capacity = 30
 
 
 def register(training, name, email, **kwargs):
@@ -126,7 +119,7 @@ def _english(settings):
 
 @pytest.fixture
 def organization(ngo_member):
-    organization = make_organization(name="Stowarzyszenie Seniorów Bojary")
+    organization = OrganizationFactory(name="Stowarzyszenie Seniorów Bojary")
     from tests.organizations.factories import MembershipFactory
 
     MembershipFactory(user=ngo_member, organization=organization)
@@ -150,7 +143,7 @@ def send(django_capture_on_commit_callbacks):
 def test_member_registers_two_people_until_full_a_third_waits_and_is_promoted(
     organization, ngo_member, send
 ):
-    training = make_training(capacity=2)
+    training = WorkshopFactory(capacity=2)
 
     anna = send(
         register,
@@ -212,7 +205,7 @@ def test_member_registers_two_people_until_full_a_third_waits_and_is_promoted(
 
 
 def test_the_first_person_waiting_is_promoted_not_a_later_one(organization, ngo_member, send):
-    training = make_training(capacity=1)
+    training = WorkshopFactory(capacity=1)
     first = register(
         training, "Pierwsza", "a@example.org", user=ngo_member, organization=organization
     )
@@ -243,7 +236,7 @@ def test_the_first_person_waiting_is_promoted_not_a_later_one(organization, ngo_
 
 
 def test_cancelling_a_waiting_place_promotes_nobody(organization, ngo_member, send):
-    training = make_training(capacity=1)
+    training = WorkshopFactory(capacity=1)
     register(training, "A", "a@example.org", user=ngo_member, organization=organization)
     waiting = register(training, "B", "b@example.org", user=ngo_member, organization=organization)
     third = register(training, "C", "c@example.org", user=ngo_member, organization=organization)
@@ -261,7 +254,7 @@ def test_cancelling_a_waiting_place_promotes_nobody(organization, ngo_member, se
 
 @pytest.mark.parametrize("now", [DEADLINE, DEADLINE + HOUR], ids=["at", "after"])
 def test_registration_after_the_deadline_is_refused(organization, ngo_member, now):
-    training = make_training()
+    training = WorkshopFactory()
 
     with pytest.raises(ValidationError) as caught:
         register(
@@ -278,7 +271,7 @@ def test_registration_after_the_deadline_is_refused(organization, ngo_member, no
 
 
 def test_registration_for_a_cancelled_training_is_refused():
-    training = make_training(status=Training.Status.CANCELLED)
+    training = WorkshopFactory(status=Training.Status.CANCELLED)
 
     with pytest.raises(ValidationError) as caught:
         register(training, "Anna", "anna@example.org")
@@ -289,13 +282,13 @@ def test_registration_for_a_cancelled_training_is_refused():
 
 def test_registration_for_a_draft_is_refused():
     with pytest.raises(ValidationError) as caught:
-        register(make_training(status=Training.Status.DRAFT), "Anna", "anna@example.org")
+        register(WorkshopFactory(status=Training.Status.DRAFT), "Anna", "anna@example.org")
 
     assert caught.value.messages == ["Registration for this training is not open."]
 
 
 def test_registration_once_the_training_has_started_is_refused():
-    training = make_training(registration_deadline=wed(12))
+    training = WorkshopFactory(registration_deadline=wed(12))
 
     with pytest.raises(ValidationError) as caught:
         register(training, "Anna", "anna@example.org", now=tue(11))
@@ -304,7 +297,7 @@ def test_registration_once_the_training_has_started_is_refused():
 
 
 def test_the_same_email_twice_is_refused_on_the_email_field(organization, ngo_member):
-    training = make_training(capacity=5)
+    training = WorkshopFactory(capacity=5)
     register(training, "Anna", "anna@example.org", user=ngo_member, organization=organization)
 
     with pytest.raises(ValidationError) as caught:
@@ -319,7 +312,7 @@ def test_the_same_email_twice_is_refused_on_the_email_field(organization, ngo_me
 
 
 def test_after_cancelling_the_same_email_may_register_again(organization, ngo_member):
-    training = make_training(capacity=5)
+    training = WorkshopFactory(capacity=5)
     first = register(
         training, "Anna", "anna@example.org", user=ngo_member, organization=organization
     )
@@ -338,7 +331,7 @@ def test_after_cancelling_the_same_email_may_register_again(organization, ngo_me
 )
 def test_a_person_needs_a_name_and_a_valid_address(name, email, field):
     with pytest.raises(ValidationError) as caught:
-        register(make_training(), name, email)
+        register(WorkshopFactory(), name, email)
 
     assert field in caught.value.message_dict
     assert not Registration.objects.exists()
@@ -347,7 +340,7 @@ def test_a_person_needs_a_name_and_a_valid_address(name, email, field):
 def test_only_members_register_people_for_an_organisation(organization, other_ngo_member):
     with pytest.raises(ValidationError) as caught:
         register(
-            make_training(),
+            WorkshopFactory(),
             "Piotr",
             "piotr@example.org",
             user=other_ngo_member,
@@ -362,7 +355,7 @@ def test_only_members_register_people_for_an_organisation(organization, other_ng
 
 
 def test_a_resident_is_unconfirmed_until_the_link_then_gets_a_seat(send):
-    training = make_training(capacity=1)
+    training = WorkshopFactory(capacity=1)
 
     registration = send(register, training, "Maria Mieszkanka", "maria@example.org")
 
@@ -389,7 +382,7 @@ def test_a_resident_is_unconfirmed_until_the_link_then_gets_a_seat(send):
 
 
 def test_no_seat_is_held_before_confirming(organization, ngo_member, send):
-    training = make_training(capacity=1)
+    training = WorkshopFactory(capacity=1)
     resident = register(training, "Maria", "maria@example.org")
     register(training, "Anna", "anna@example.org", user=ngo_member, organization=organization)
 
@@ -400,7 +393,7 @@ def test_no_seat_is_held_before_confirming(organization, ngo_member, send):
 
 
 def test_confirming_after_the_deadline_is_refused():
-    training = make_training()
+    training = WorkshopFactory()
     resident = register(training, "Maria", "maria@example.org")
 
     with pytest.raises(ValidationError) as caught:
@@ -412,7 +405,7 @@ def test_confirming_after_the_deadline_is_refused():
 
 
 def test_registering_again_before_confirming_sends_a_new_link(send):
-    training = make_training()
+    training = WorkshopFactory()
     first = send(register, training, "Maria", "maria@example.org")
 
     second = send(register, training, "Maria Mieszkanka", "maria@example.org")
@@ -423,14 +416,14 @@ def test_registering_again_before_confirming_sends_a_new_link(send):
 
 
 def test_a_signed_in_person_registering_their_own_address_needs_no_link(advisor, send):
-    registration = send(register, make_training(), "Adam", advisor.email, user=advisor)
+    registration = send(register, WorkshopFactory(), "Adam", advisor.email, user=advisor)
 
     assert registration.status == "registered"
     assert only_letter_to(advisor.email).subject.startswith("You are registered")
 
 
 def test_a_signed_in_person_registering_another_address_confirms_it(advisor, send):
-    registration = send(register, make_training(), "Brat", "brat@example.org", user=advisor)
+    registration = send(register, WorkshopFactory(), "Brat", "brat@example.org", user=advisor)
 
     assert registration.status == "unconfirmed"
 
@@ -439,7 +432,7 @@ def test_a_signed_in_person_registering_another_address_confirms_it(advisor, sen
 
 
 def test_tampered_and_foreign_tokens_find_nothing():
-    registration = register(make_training(), "Maria", "maria@example.org")
+    registration = register(WorkshopFactory(), "Maria", "maria@example.org")
     token = services.make_registration_token(registration, services.MANAGE)
 
     assert services.read_registration_token(token, services.MANAGE) == registration
@@ -456,7 +449,7 @@ def test_tampered_and_foreign_tokens_find_nothing():
 
 
 def test_the_confirmation_link_expires_after_a_week():
-    registration = register(make_training(), "Maria", "maria@example.org")
+    registration = register(WorkshopFactory(), "Maria", "maria@example.org")
     with time_machine.travel(NOW, tick=False):
         token = services.make_registration_token(registration, services.CONFIRM)
         manage = services.make_registration_token(registration, services.MANAGE)
@@ -471,8 +464,8 @@ def test_the_confirmation_link_expires_after_a_week():
 
 
 def test_who_may_cancel_a_registration(organization, ngo_member, other_ngo_member, staff):
-    training = make_training(capacity=5)
-    colleague = make_member(organization)
+    training = WorkshopFactory(capacity=5)
+    colleague = MemberFactory(organization=organization)
     registration = register(
         training, "Anna", "anna@example.org", user=ngo_member, organization=organization
     )
@@ -492,7 +485,7 @@ def test_who_may_cancel_a_registration(organization, ngo_member, other_ngo_membe
 def test_cancelling_an_unconfirmed_registration_writes_to_nobody(staff, send):
     """Its confirmation e-mail promised not to write again without the confirmation
     (the address may be somebody else's, typed by mistake)."""
-    training = make_training(capacity=5)
+    training = WorkshopFactory(capacity=5)
     registration = send(register, training, "Maria", "maria@example.org")
     assert registration.status == "unconfirmed"
     mail.outbox.clear()
@@ -505,7 +498,7 @@ def test_cancelling_an_unconfirmed_registration_writes_to_nobody(staff, send):
 
 
 def test_the_link_cannot_cancel_once_the_training_has_started_but_staff_can(staff):
-    training = make_training(capacity=5, registration_deadline=local(2030, 3, 1))
+    training = WorkshopFactory(capacity=5, registration_deadline=local(2030, 3, 1))
     registration = Registration.objects.create(
         training=training, name="Anna", email="anna@example.org", status="registered"
     )
@@ -524,8 +517,8 @@ def test_the_link_cannot_cancel_once_the_training_has_started_but_staff_can(staf
 
 
 def test_publishing_reserves_the_room_of_every_session_for_the_centre(staff):
-    room = make_room()
-    training = make_training(
+    room = TrainingRoomFactory()
+    training = WorkshopFactory(
         status=Training.Status.DRAFT,
         place="",
         capacity=12,
@@ -547,11 +540,11 @@ def test_publishing_reserves_the_room_of_every_session_for_the_centre(staff):
 
 
 def test_a_moved_session_releases_its_old_room_booking_quietly(staff, send):
-    room = make_room()
-    training = make_training(
+    room = TrainingRoomFactory()
+    training = WorkshopFactory(
         status=Training.Status.DRAFT, place="", sessions=[(tue(11), tue(13), room)]
     )
-    old = make_booking(
+    old = BookingFactory(
         resource=room,
         organization=None,
         start=tue(10),
@@ -575,15 +568,15 @@ def test_a_moved_session_releases_its_old_room_booking_quietly(staff, send):
 
 
 def test_a_taken_room_stops_publishing_and_names_the_session_and_the_conflict(staff):
-    room = make_room()
-    make_booking(
+    room = TrainingRoomFactory()
+    BookingFactory(
         resource=room,
         start=tue(11),
         end=tue(13),
         title="Walne zebranie",
-        organization=make_organization(name="Fundacja Zielone Wzgórza"),
+        organization=OrganizationFactory(name="Fundacja Zielone Wzgórza"),
     )
-    training = make_training(
+    training = WorkshopFactory(
         status=Training.Status.DRAFT,
         place="",
         sessions=[(wed(10), wed(12), room), (tue(10), tue(12), room)],
@@ -607,8 +600,8 @@ def test_a_taken_room_stops_publishing_and_names_the_session_and_the_conflict(st
 
 
 def test_sessions_of_one_training_cannot_share_a_room_at_once(staff):
-    room = make_room()
-    training = make_training(
+    room = TrainingRoomFactory()
+    training = WorkshopFactory(
         status=Training.Status.DRAFT, sessions=[(tue(10), tue(12), room), (tue(11), tue(13), room)]
     )
 
@@ -620,16 +613,16 @@ def test_sessions_of_one_training_cannot_share_a_room_at_once(staff):
 
 
 def test_an_online_training_needs_no_room_but_every_training_needs_a_session(staff):
-    online = make_training(status=Training.Status.DRAFT, is_online=True, place="")
+    online = WorkshopFactory(status=Training.Status.DRAFT, is_online=True, place="")
     services.training_publish(training=online, user=staff)
     online.refresh_from_db()
     assert online.status == "published"
     assert not Booking.objects.exists()
 
-    empty = make_training(status=Training.Status.DRAFT, sessions=[])
+    empty = WorkshopFactory(status=Training.Status.DRAFT, sessions=[])
     with pytest.raises(ValidationError, match="at least one session"):
         services.training_publish(training=empty, user=staff)
-    nowhere = make_training(status=Training.Status.DRAFT, place="")
+    nowhere = WorkshopFactory(status=Training.Status.DRAFT, place="")
     with pytest.raises(ValidationError, match="choose a room"):
         services.training_publish(training=nowhere, user=staff)
     with pytest.raises(ValidationError, match="Only a draft"):
@@ -642,8 +635,8 @@ def test_an_online_training_needs_no_room_but_every_training_needs_a_session(sta
 def test_cancelling_a_training_emails_everyone_and_frees_the_rooms(
     staff, organization, ngo_member, send
 ):
-    room = make_room()
-    training = make_training(
+    room = TrainingRoomFactory()
+    training = WorkshopFactory(
         status=Training.Status.DRAFT, capacity=2, place="", sessions=[(tue(10), tue(12), room)]
     )
     services.training_publish(training=training, user=staff)
@@ -682,7 +675,7 @@ def test_cancelling_a_training_emails_everyone_and_frees_the_rooms(
     )
     assert letters_to(staff.email) == []
     # The room is free again for an organisation.
-    assert make_booking(resource=room, start=tue(10), end=tue(12)).pk
+    assert BookingFactory(resource=room, start=tue(10), end=tue(12)).pk
     with pytest.raises(ValidationError, match="already cancelled"):
         services.training_cancel(training=training, user=staff, reason="Znowu.")
 
@@ -692,7 +685,7 @@ def test_cancelling_a_training_emails_everyone_and_frees_the_rooms(
 
 def test_staff_mark_attendance_of_registered_people_once_the_training_began(staff, ngo_member):
     day = timezone.localdate() - datetime.timedelta(days=3)
-    started = make_training(
+    started = WorkshopFactory(
         sessions=[
             (local(day.year, day.month, day.day, 10), local(day.year, day.month, day.day, 12))
         ],
@@ -715,7 +708,7 @@ def test_staff_mark_attendance_of_registered_people_once_the_training_began(staf
         services.registration_mark_attendance(registration=came, attended=True, user=ngo_member)
     with pytest.raises(ValidationError, match="registered people only"):
         services.registration_mark_attendance(registration=waiting, attended=True, user=staff)
-    future = make_training()
+    future = WorkshopFactory()
     ahead = Registration.objects.create(
         training=future, name="C", email="c@example.org", status="registered"
     )
@@ -728,9 +721,11 @@ def test_staff_mark_attendance_of_registered_people_once_the_training_began(staf
 
 def test_reminders_go_the_day_before_the_first_session_once(send):
     monday = local(2030, 3, 11, 18)
-    tomorrow = make_training(capacity=1, is_online=True, online_details="https://meet.example/abc")
-    later = make_training(sessions=[(local(2030, 3, 14, 10), local(2030, 3, 14, 12))])
-    series_started = make_training(
+    tomorrow = WorkshopFactory(
+        capacity=1, is_online=True, online_details="https://meet.example/abc"
+    )
+    later = WorkshopFactory(sessions=[(local(2030, 3, 14, 10), local(2030, 3, 14, 12))])
+    series_started = WorkshopFactory(
         sessions=[(local(2030, 3, 5, 10), local(2030, 3, 5, 12)), (tue(10), tue(12))]
     )
     Registration.objects.create(
@@ -745,7 +740,7 @@ def test_reminders_go_the_day_before_the_first_session_once(send):
     Registration.objects.create(
         training=series_started, name="S", email="s@example.org", status="registered"
     )
-    cancelled = make_training(status=Training.Status.CANCELLED)
+    cancelled = WorkshopFactory(status=Training.Status.CANCELLED)
     Registration.objects.create(
         training=cancelled, name="C", email="c@example.org", status="registered"
     )
@@ -763,7 +758,7 @@ def test_reminders_go_the_day_before_the_first_session_once(send):
 
 
 def test_the_reminder_command_reports_how_many_were_sent(capsys):
-    training = make_training()
+    training = WorkshopFactory()
     Registration.objects.create(
         training=training, name="A", email="a@example.org", status="registered"
     )
@@ -780,7 +775,7 @@ def test_the_reminder_command_reports_how_many_were_sent(capsys):
 
 
 def test_how_to_join_online_goes_only_to_people_with_a_seat(organization, ngo_member, send):
-    training = make_training(
+    training = WorkshopFactory(
         capacity=1, is_online=True, place="", online_details="https://meet.example/tajne"
     )
     first = send(
@@ -809,8 +804,8 @@ def test_how_to_join_online_goes_only_to_people_with_a_seat(organization, ngo_me
 
 
 def test_the_calendar_files_have_every_session_with_its_place():
-    room = make_room()
-    training = make_training(
+    room = TrainingRoomFactory()
+    training = WorkshopFactory(
         place="",
         sessions=[(tue(10), tue(12), room), (wed(9), wed(11, 30))],
         is_online=True,

@@ -11,6 +11,7 @@ ones (the portal's main language).
 import datetime
 import re
 
+import factory
 import pytest
 import time_machine
 from django.urls import reverse
@@ -22,15 +23,19 @@ from consultations.models import (
     AvailabilityRule,
     Mode,
     Registration,
-    Training,
-    TrainingSession,
 )
 from consultations.slots import slots_ahead
 from rooms.models import Booking, BookingChange
-from tests.consultations.factories import make_advisor, make_appointment, make_rule
+from tests.consultations.factories import (
+    AdvisorFactory,
+    AppointmentFactory,
+    AvailabilityRuleFactory,
+    TrainingFactory,
+)
+from tests.factories import local
 from tests.forms import submitted
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_organization, make_resource
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.rooms.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,25 +59,25 @@ def _frozen_clock():
 
 @pytest.fixture
 def room():
-    return make_resource(name_pl="Sala konsultacji", requires_approval=True)
+    return ResourceFactory(name_pl="Sala konsultacji", requires_approval=True)
 
 
 @pytest.fixture
 def ewa(advisor, room):
     """Ewa (the `advisor` persona's profile): Tuesdays 10:00–12:00 in person, in the room."""
-    profile = make_advisor(
+    profile = AdvisorFactory(
         name="Ewa Doradczyni",
         slug="ewa-doradczyni",
         user=advisor,
         topics=["pozyskiwanie-funduszy", "statuty"],
     )
-    make_rule(advisor=profile, weekday=1, mode=Mode.IN_PERSON, room=room)
+    AvailabilityRuleFactory(advisor=profile, weekday=1, mode=Mode.IN_PERSON, room=room)
     return profile
 
 
 @pytest.fixture
 def organization(ngo_member):
-    organization = make_organization(name="Stowarzyszenie Seniorów „Bojary”")
+    organization = OrganizationFactory(name="Stowarzyszenie Seniorów „Bojary”")
     MembershipFactory(user=ngo_member, organization=organization)
     return organization
 
@@ -313,7 +318,7 @@ def test_confirming_after_the_hold_lapsed_expires_it_and_frees_the_room(client, 
 
 @pytest.mark.write_path("consultations:advisor_schedule")
 def test_the_advisor_marks_an_appointment_and_keeps_private_notes(client, advisor, ewa):
-    came = make_appointment(
+    came = AppointmentFactory(
         advisor=ewa,
         start=NOW - datetime.timedelta(hours=2),
         end=NOW - datetime.timedelta(hours=1, minutes=15),
@@ -442,31 +447,23 @@ def test_the_advisor_adds_a_day_off_and_extra_hours_then_deletes_one(client, adv
 # --- Trainings ------------------------------------------------------------------------------------
 
 
-def make_training(*, capacity):
+class OnlineTrainingFactory(TrainingFactory):
     """A published training on Wednesday 13 March 2030, 10:00–14:00, online."""
-    training = Training.objects.create(
-        title_pl="Jak napisać wniosek grantowy",
-        title_en="Writing a grant application",
-        slug="wniosek-grantowy",
-        description_pl="Praktyczne warsztaty.",
-        trainer="Anna Trenerka",
-        capacity=capacity,
-        registration_deadline=local(2030, 3, 12, 12),
-        status=Training.Status.PUBLISHED,
-        is_online=True,
-        online_details="https://spotkanie.example.org/abc",
-    )
-    TrainingSession.objects.create(
-        training=training, start=local(2030, 3, 13, 10), end=local(2030, 3, 13, 14)
-    )
-    return training
+
+    title_pl = "Jak napisać wniosek grantowy"
+    title_en = "Writing a grant application"
+    slug = "wniosek-grantowy"
+    description_pl = "Praktyczne warsztaty."
+    registration_deadline = local(2030, 3, 12, 12)
+    online_details = "https://spotkanie.example.org/abc"
+    sessions = factory.LazyFunction(lambda: [(local(2030, 3, 13, 10), local(2030, 3, 13, 14))])
 
 
 @pytest.mark.write_path("consultations:training_detail", "consultations:registration_manage")
 def test_a_member_registers_colleagues_and_a_freed_seat_goes_to_the_first_waiting(
     client, ngo_member, organization, mailoutbox
 ):
-    training = make_training(capacity=2)
+    training = OnlineTrainingFactory(capacity=2)
     ola = Registration.objects.create(
         training=training,
         name="Ola Już Zapisana",
@@ -554,7 +551,7 @@ def test_a_member_registers_colleagues_and_a_freed_seat_goes_to_the_first_waitin
     "consultations:registration_manage",
 )
 def test_a_resident_registers_confirms_by_the_link_and_cancels(client, mailoutbox):
-    training = make_training(capacity=1)
+    training = OnlineTrainingFactory(capacity=1)
     Registration.objects.create(
         training=training,
         name="Zajęte Miejsce",

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
 from cwop_portal.images import validate_image_upload
-from tests.consultations.factories import make_advisor
+from tests.consultations.factories import AdvisorFactory
 from tests.factories import DocumentFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,7 +117,7 @@ def jpeg():
 @pytest.mark.django_db
 def test_an_advisors_photo_on_their_page_is_served(client, settings):
     settings.DEBUG = True  # the portal serves public images itself (the proxy in production)
-    advisor = make_advisor(
+    advisor = AdvisorFactory(
         name="Ewa Kowalska", photo=ContentFile(jpeg(), name="ewa.jpg"), photo_alt="Ewa przy biurku"
     )
 
@@ -152,7 +152,7 @@ def test_other_files_are_never_served_from_the_media_folder(client, settings):
 
 @pytest.mark.django_db
 def test_in_production_the_portal_leaves_public_images_to_the_proxy(client, settings):
-    advisor = make_advisor(photo=ContentFile(jpeg(), name="ewa.jpg"), photo_alt="Ewa")
+    advisor = AdvisorFactory(photo=ContentFile(jpeg(), name="ewa.jpg"), photo_alt="Ewa")
 
     assert not settings.DEBUG
     assert client.get(advisor.photo.url).status_code == 404

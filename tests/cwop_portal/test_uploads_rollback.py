@@ -279,14 +279,14 @@ def test_an_admin_form_failing_after_storing_the_file_leaves_none(staff_client, 
 def test_an_admin_image_failing_after_being_stored_leaves_no_file(staff_client, settings):
     from library.admin import BookAdmin
     from library.models import Book
-    from tests.library.test_admin import ADD_BOOK, book_form
+    from tests.library.factories import book_form
 
     data = {**book_form(cover_alt="Zielona okładka"), "cover": png_upload("okladka.png")}
     with (
         mock.patch.object(BookAdmin, "save_related", side_effect=Failure),
         pytest.raises(Failure),
     ):
-        staff_client.post(ADD_BOOK, data)
+        staff_client.post(reverse("admin:library_book_add"), data)
 
     assert not Book.objects.exists()
     assert stored(settings) == set()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from library.models import Copy, Hold, LibrarySettings, Loan
 from tests.factories import UserFactory
-from tests.library.factories import make_book, make_hold, make_loan
+from tests.library.factories import BookFactory, HoldFactory, LoanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,8 @@ def test_a_visitor_is_sent_to_log_in(client):
 
 def test_a_visitor_cannot_renew_or_cancel(client):
     reader = UserFactory()
-    loan = make_loan(copy=make_book(copies=1).copies.get(), borrower=reader)
-    hold = make_hold(book=make_book(copies=1), user=reader)
+    loan = LoanFactory(copy=BookFactory(copies=1).copies.get(), borrower=reader)
+    hold = HoldFactory(book=BookFactory(copies=1), user=reader)
     due_on = loan.due_on
     for url in (renew_url(loan), cancel_url(hold)):
         response = client.post(url)
@@ -68,16 +68,16 @@ def test_a_visitor_cannot_renew_or_cancel(client):
 
 
 def test_renew_and_cancel_take_only_post(client, ngo_member):
-    loan = make_loan(copy=make_book(copies=1).copies.get(), borrower=ngo_member)
-    hold = make_hold(book=make_book(copies=1), user=ngo_member)
+    loan = LoanFactory(copy=BookFactory(copies=1).copies.get(), borrower=ngo_member)
+    hold = HoldFactory(book=BookFactory(copies=1), user=ngo_member)
     client.force_login(ngo_member)
     assert client.get(renew_url(loan)).status_code == 405
     assert client.get(cancel_url(hold)).status_code == 405
 
 
 def test_another_readers_loan_or_hold_is_404(client, ngo_member, other_ngo_member):
-    loan = make_loan(copy=make_book(copies=1).copies.get(), borrower=other_ngo_member)
-    hold = make_hold(book=make_book(copies=1), user=other_ngo_member)
+    loan = LoanFactory(copy=BookFactory(copies=1).copies.get(), borrower=other_ngo_member)
+    hold = HoldFactory(book=BookFactory(copies=1), user=other_ngo_member)
     client.force_login(ngo_member)
     assert client.post(renew_url(loan)).status_code == 404
     assert client.post(cancel_url(hold)).status_code == 404
@@ -89,14 +89,14 @@ def test_another_readers_loan_or_hold_is_404(client, ngo_member, other_ngo_membe
 
 
 def test_a_reader_sees_only_their_own_loans_and_holds(client, ngo_member, other_ngo_member):
-    make_loan(
-        copy=make_book(title="Moja").copies.create(inventory_number="M/1"), borrower=ngo_member
+    LoanFactory(
+        copy=BookFactory(title="Moja").copies.create(inventory_number="M/1"), borrower=ngo_member
     )
-    make_loan(
-        copy=make_book(title="Cudza").copies.create(inventory_number="C/1"),
+    LoanFactory(
+        copy=BookFactory(title="Cudza").copies.create(inventory_number="C/1"),
         borrower=other_ngo_member,
     )
-    make_hold(book=make_book(title="Cudza rezerwacja", copies=1), user=other_ngo_member)
+    HoldFactory(book=BookFactory(title="Cudza rezerwacja", copies=1), user=other_ngo_member)
     client.force_login(ngo_member)
     text = text_of(client.get(MY_LIBRARY))
     assert "Moja" in text
@@ -116,10 +116,10 @@ def test_an_empty_page_says_so(client, ngo_member):
 
 def test_a_loan_shows_title_inventory_number_due_date_and_renewals_left(client, ngo_member):
     LibrarySettings.objects.filter(pk=1).update(max_renewals=2)
-    book = make_book(title="Skuteczne pozyskiwanie funduszy")
+    book = BookFactory(title="Skuteczne pozyskiwanie funduszy")
     copy = book.copies.create(inventory_number="B/0042")
     due_on = timezone.localdate() + datetime.timedelta(days=10)
-    loan = make_loan(copy=copy, borrower=ngo_member, due_on=due_on, renewals=1)
+    loan = LoanFactory(copy=copy, borrower=ngo_member, due_on=due_on, renewals=1)
     client.force_login(ngo_member)
     response = client.get(EN_MY_LIBRARY)
     row = row_text(response, f"loan-{loan.pk}")
@@ -132,18 +132,18 @@ def test_a_loan_shows_title_inventory_number_due_date_and_renewals_left(client, 
 
 def test_an_overdue_loan_says_so_in_words(client, ngo_member):
     today = timezone.localdate()
-    late = make_loan(
-        copy=make_book(title="Spóźniona", copies=1).copies.get(),
+    late = LoanFactory(
+        copy=BookFactory(title="Spóźniona", copies=1).copies.get(),
         borrower=ngo_member,
         due_on=today - datetime.timedelta(days=3),
     )
-    very_late = make_loan(
-        copy=make_book(title="Bardzo spóźniona", copies=1).copies.get(),
+    very_late = LoanFactory(
+        copy=BookFactory(title="Bardzo spóźniona", copies=1).copies.get(),
         borrower=ngo_member,
         due_on=today - datetime.timedelta(days=1),
     )
-    due_today = make_loan(
-        copy=make_book(title="Na dziś", copies=1).copies.get(), borrower=ngo_member, due_on=today
+    due_today = LoanFactory(
+        copy=BookFactory(title="Na dziś", copies=1).copies.get(), borrower=ngo_member, due_on=today
     )
     client.force_login(ngo_member)
     response = client.get(EN_MY_LIBRARY)
@@ -157,14 +157,14 @@ def test_an_overdue_loan_says_so_in_words(client, ngo_member):
 
 def test_a_loan_that_cannot_be_renewed_gives_the_reason_instead_of_the_button(client, ngo_member):
     LibrarySettings.objects.filter(pk=1).update(max_renewals=2)
-    used_up = make_loan(
-        copy=make_book(title="Przedłużana", copies=1).copies.get(),
+    used_up = LoanFactory(
+        copy=BookFactory(title="Przedłużana", copies=1).copies.get(),
         borrower=ngo_member,
         renewals=2,
     )
-    wanted = make_book(title="Chciana", copies=1)
-    awaited = make_loan(copy=wanted.copies.get(), borrower=ngo_member)
-    make_hold(book=wanted, user=UserFactory())
+    wanted = BookFactory(title="Chciana", copies=1)
+    awaited = LoanFactory(copy=wanted.copies.get(), borrower=ngo_member)
+    HoldFactory(book=wanted, user=UserFactory())
     client.force_login(ngo_member)
     response = client.get(EN_MY_LIBRARY)
     row = row_text(response, f"loan-{used_up.pk}")
@@ -178,19 +178,21 @@ def test_a_loan_that_cannot_be_renewed_gives_the_reason_instead_of_the_button(cl
 
 def test_holds_show_the_place_in_the_queue_or_the_date_to_collect_by(client, ngo_member):
     now = timezone.now()
-    queued_book = make_book(title="W kolejce", copies=1)
-    make_loan(copy=queued_book.copies.get(), borrower=UserFactory())
+    queued_book = BookFactory(title="W kolejce", copies=1)
+    LoanFactory(copy=queued_book.copies.get(), borrower=UserFactory())
     for minutes in (30, 20):
-        make_hold(
+        HoldFactory(
             book=queued_book,
             user=UserFactory(),
             created_at=now - datetime.timedelta(minutes=minutes),
         )
-    queued = make_hold(book=queued_book, user=ngo_member, created_at=now)
+    queued = HoldFactory(book=queued_book, user=ngo_member, created_at=now)
     # Somebody who came later does not change the place.
-    make_hold(book=queued_book, user=UserFactory(), created_at=now + datetime.timedelta(minutes=1))
-    ready_book = make_book(title="Odłożona")
-    ready = make_hold(
+    HoldFactory(
+        book=queued_book, user=UserFactory(), created_at=now + datetime.timedelta(minutes=1)
+    )
+    ready_book = BookFactory(title="Odłożona")
+    ready = HoldFactory(
         book=ready_book,
         user=ngo_member,
         status=Hold.Status.READY,
@@ -209,14 +211,16 @@ def test_holds_show_the_place_in_the_queue_or_the_date_to_collect_by(client, ngo
 
 def test_history_lists_returned_loans_and_ended_reservations(client, ngo_member):
     now = timezone.now()
-    returned = make_loan(
-        copy=make_book(title="Oddana", copies=1).copies.get(),
+    returned = LoanFactory(
+        copy=BookFactory(title="Oddana", copies=1).copies.get(),
         borrower=ngo_member,
         lent_at=now - datetime.timedelta(days=40),
         returned_at=now - datetime.timedelta(days=5),
     )
-    make_hold(book=make_book(title="Anulowana"), user=ngo_member, status=Hold.Status.CANCELLED)
-    make_hold(book=make_book(title="Przeterminowana"), user=ngo_member, status=Hold.Status.EXPIRED)
+    HoldFactory(book=BookFactory(title="Anulowana"), user=ngo_member, status=Hold.Status.CANCELLED)
+    HoldFactory(
+        book=BookFactory(title="Przeterminowana"), user=ngo_member, status=Hold.Status.EXPIRED
+    )
     client.force_login(ngo_member)
     response = client.get(EN_MY_LIBRARY)
     text = text_of(response)
@@ -239,25 +243,25 @@ def test_the_page_runs_a_constant_number_of_queries(
     now = timezone.now()
     others = [UserFactory() for _ in range(3)]
     for n in range(20):
-        book = make_book(title=f"Wypożyczona {n}", copies=2)
+        book = BookFactory(title=f"Wypożyczona {n}", copies=2)
         copies = list(book.copies.all())
-        make_loan(copy=copies[0], borrower=ngo_member, renewals=n % 3)
+        LoanFactory(copy=copies[0], borrower=ngo_member, renewals=n % 3)
         if n % 2:
-            make_hold(book=book, user=others[n % 3])
-        make_loan(
+            HoldFactory(book=book, user=others[n % 3])
+        LoanFactory(
             copy=copies[1],
             borrower=ngo_member,
             lent_at=now - datetime.timedelta(days=60),
             returned_at=now - datetime.timedelta(days=30),
         )
     for n in range(20):
-        book = make_book(title=f"Zarezerwowana {n}", copies=1)
-        make_loan(copy=book.copies.get(), borrower=others[n % 3])
-        make_hold(book=book, user=others[(n + 1) % 3])
-        make_hold(book=book, user=ngo_member)
-        make_hold(book=book, user=others[(n + 2) % 3], status=Hold.Status.CANCELLED)
-        make_hold(book=make_book(), user=ngo_member, status=Hold.Status.READY)
-        make_hold(book=make_book(), user=ngo_member, status=Hold.Status.EXPIRED)
+        book = BookFactory(title=f"Zarezerwowana {n}", copies=1)
+        LoanFactory(copy=book.copies.get(), borrower=others[n % 3])
+        HoldFactory(book=book, user=others[(n + 1) % 3])
+        HoldFactory(book=book, user=ngo_member)
+        HoldFactory(book=book, user=others[(n + 2) % 3], status=Hold.Status.CANCELLED)
+        HoldFactory(book=BookFactory(), user=ngo_member, status=Hold.Status.READY)
+        HoldFactory(book=BookFactory(), user=ngo_member, status=Hold.Status.EXPIRED)
     client.force_login(ngo_member)
     client.get(MY_LIBRARY)
     with django_assert_max_num_queries(10):
@@ -276,8 +280,8 @@ def test_renewing_extends_the_due_date_and_says_until_when(
     client, ngo_member, mailoutbox, django_capture_on_commit_callbacks
 ):
     today = timezone.localdate()
-    loan = make_loan(
-        copy=make_book(title="Przedłużana", copies=1).copies.get(),
+    loan = LoanFactory(
+        copy=BookFactory(title="Przedłużana", copies=1).copies.get(),
         borrower=ngo_member,
         due_on=today + datetime.timedelta(days=2),
     )
@@ -296,9 +300,9 @@ def test_renewing_extends_the_due_date_and_says_until_when(
 
 
 def test_renewing_when_someone_waits_is_refused_with_the_reason(client, ngo_member):
-    book = make_book(title="Chciana", copies=1)
-    loan = make_loan(copy=book.copies.get(), borrower=ngo_member)
-    make_hold(book=book, user=UserFactory())
+    book = BookFactory(title="Chciana", copies=1)
+    loan = LoanFactory(copy=book.copies.get(), borrower=ngo_member)
+    HoldFactory(book=book, user=UserFactory())
     due_on = loan.due_on
     client.force_login(ngo_member)
     response = client.post(f"/en{renew_url(loan)}", follow=True)
@@ -311,8 +315,8 @@ def test_renewing_when_someone_waits_is_refused_with_the_reason(client, ngo_memb
 
 def test_renewing_a_returned_loan_is_refused_not_an_error(client, ngo_member):
     now = timezone.now()
-    loan = make_loan(
-        copy=make_book(title="Oddana", copies=1).copies.get(),
+    loan = LoanFactory(
+        copy=BookFactory(title="Oddana", copies=1).copies.get(),
         borrower=ngo_member,
         lent_at=now - datetime.timedelta(days=3),
         returned_at=now,
@@ -328,7 +332,7 @@ def test_renewing_a_returned_loan_is_refused_not_an_error(client, ngo_member):
 
 
 def test_cancelling_a_waiting_hold(client, ngo_member):
-    hold = make_hold(book=make_book(title="Niepotrzebna", copies=1), user=ngo_member)
+    hold = HoldFactory(book=BookFactory(title="Niepotrzebna", copies=1), user=ngo_member)
     client.force_login(ngo_member)
     response = client.post(f"/en{cancel_url(hold)}", follow=True)
     assert response.redirect_chain == [(EN_MY_LIBRARY, 302)]
@@ -340,10 +344,10 @@ def test_cancelling_a_waiting_hold(client, ngo_member):
 def test_cancelling_a_ready_hold_passes_the_copy_to_the_next_reader(
     client, ngo_member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    book = make_book(title="Rozchwytywana")
-    hold = make_hold(book=book, user=ngo_member, status=Hold.Status.READY)
+    book = BookFactory(title="Rozchwytywana")
+    hold = HoldFactory(book=book, user=ngo_member, status=Hold.Status.READY)
     next_reader = UserFactory()
-    following = make_hold(book=book, user=next_reader)
+    following = HoldFactory(book=book, user=next_reader)
     client.force_login(ngo_member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(cancel_url(hold))
@@ -355,7 +359,7 @@ def test_cancelling_a_ready_hold_passes_the_copy_to_the_next_reader(
 
 
 def test_cancelling_a_hold_that_has_ended_is_refused_not_an_error(client, ngo_member):
-    hold = make_hold(book=make_book(title="Stara"), user=ngo_member, status=Hold.Status.EXPIRED)
+    hold = HoldFactory(book=BookFactory(title="Stara"), user=ngo_member, status=Hold.Status.EXPIRED)
     client.force_login(ngo_member)
     response = client.post(f"/en{cancel_url(hold)}", follow=True)
     assert "The reservation of “Stara” was not cancelled: This reservation has already ended." in (
@@ -369,8 +373,8 @@ def test_loans_of_a_deleted_account_stay_out_of_everyone_elses_page(client, ngo_
     a returned loan can lose its borrower: the database refuses a book on loan to
     nobody.)"""
     now = timezone.now()
-    loan = make_loan(
-        copy=make_book(copies=1).copies.get(),
+    loan = LoanFactory(
+        copy=BookFactory(copies=1).copies.get(),
         borrower=None,
         lent_at=now - datetime.timedelta(days=3),
         returned_at=now,
@@ -384,15 +388,15 @@ def test_a_reader_at_the_loan_limit_is_told_before_coming_for_a_reserved_book(cl
     from library import services
     from library.models import LibrarySettings
     from tests.factories import UserFactory
-    from tests.library.factories import make_book
+    from tests.library.factories import BookFactory
 
     rules = LibrarySettings.load()
     rules.max_active_loans = 1
     rules.save()
     reader = UserFactory()
     staff = UserFactory(is_staff=True)
-    services.lend(copy=make_book(copies=1).copies.get(), borrower=reader, by=staff)
-    services.place_hold(book=make_book(copies=1), user=reader)
+    services.lend(copy=BookFactory(copies=1).copies.get(), borrower=reader, by=staff)
+    services.place_hold(book=BookFactory(copies=1), user=reader)
     client.force_login(reader)
     page = client.get("/en/konto/biblioteka/").content.decode()
     assert "You have 1 book on loan, the most allowed at once" in page

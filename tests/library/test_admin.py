@@ -13,7 +13,7 @@ from PIL import Image
 from library import services
 from library.models import Author, Book, Copy, Hold, LibrarySettings, Subject
 from tests.factories import UserFactory
-from tests.library.factories import make_book, make_copy, make_loan
+from tests.library.factories import BookFactory, CopyFactory, LoanFactory, book_form
 
 pytestmark = pytest.mark.django_db
 
@@ -31,32 +31,6 @@ def reader():
 
 def messages_of(response):
     return [(m.level, m.message) for m in response.context["messages"]]
-
-
-def book_form(**overrides):
-    """The add form's POST data: a book with no authors or copies unless given."""
-    data = {
-        "title": "Fundraising w małej organizacji",
-        "subtitle": "",
-        "slug": "",
-        "isbn_as_typed": "",
-        "publisher": "Wydawnictwo Trzeci Sektor",
-        "year": "2021",
-        "language": "pl",
-        "description": "",
-        "cover_alt": "",
-        "shelf_mark": "F-7",
-        "book_authors-TOTAL_FORMS": "0",
-        "book_authors-INITIAL_FORMS": "0",
-        "book_authors-MIN_NUM_FORMS": "0",
-        "book_authors-MAX_NUM_FORMS": "1000",
-        "copies-TOTAL_FORMS": "0",
-        "copies-INITIAL_FORMS": "0",
-        "copies-MIN_NUM_FORMS": "0",
-        "copies-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 def with_authors(data, *authors):
@@ -87,12 +61,12 @@ def png_bytes():
 @pytest.fixture
 def circulation(reader):
     """A book with a copy on loan, a copy set aside and a withdrawn one."""
-    book = make_book(title="Wolontariat w praktyce", authors=["Ewa Nowak"])
-    lent = make_copy(book=book, inventory_number="W/1")
-    loan = make_loan(copy=lent, borrower=reader, days=-2)
-    held = make_copy(book=book, inventory_number="W/2")
+    book = BookFactory(title="Wolontariat w praktyce", authors=["Ewa Nowak"])
+    lent = CopyFactory(book=book, inventory_number="W/1")
+    loan = LoanFactory(copy=lent, borrower=reader, days=-2)
+    held = CopyFactory(book=book, inventory_number="W/2")
     hold = services.place_hold(book=book, user=UserFactory())
-    withdrawn = make_copy(book=book, inventory_number="W/3")
+    withdrawn = CopyFactory(book=book, inventory_number="W/3")
     services.withdraw_copy(copy=withdrawn, by=None)
     return {"book": book, "loan": loan, "hold": hold, "held": held, "withdrawn": withdrawn}
 
@@ -174,15 +148,15 @@ def test_the_admin_index_counts_overdue_loans(staff_client, circulation):
 
 
 def test_the_list_of_books_shows_authors_isbn_and_available_copies(staff_client, reader):
-    book = make_book(
+    book = BookFactory(
         title="Zarządzanie stowarzyszeniem",
         authors=["Anna Kowalska", "Jan Nowak"],
         isbn="8301000007",
         year=2019,
     )
-    make_loan(copy=make_copy(book=book), borrower=reader)
-    make_copy(book=book)
-    make_copy(book=book, status=Copy.Status.WITHDRAWN)
+    LoanFactory(copy=CopyFactory(book=book), borrower=reader)
+    CopyFactory(book=book)
+    CopyFactory(book=book, status=Copy.Status.WITHDRAWN)
     html = staff_client.get(BOOKS).content.decode()
     assert "Anna Kowalska, Jan Nowak" in html
     assert "978-83-01-00000-4" in html
@@ -190,14 +164,14 @@ def test_the_list_of_books_shows_authors_isbn_and_available_copies(staff_client,
 
 
 def test_books_are_found_by_isbn_with_or_without_dashes_author_and_shelf_mark(staff_client):
-    wanted = make_book(
+    wanted = BookFactory(
         title="Ekonomia społeczna",
         authors=["Maria Spółdzielcza"],
         isbn="978-83-01-00000-4",
         shelf_mark="ES-3",
         publisher="Fundacja Wydawnicza",
     )
-    make_book(title="Inna książka", authors=["Ktoś Inny"])
+    BookFactory(title="Inna książka", authors=["Ktoś Inny"])
     for query in (
         "978-83-01-00000-4",
         "9788301000004",
@@ -211,9 +185,9 @@ def test_books_are_found_by_isbn_with_or_without_dashes_author_and_shelf_mark(st
 
 
 def test_the_has_available_copies_filter(staff_client, reader):
-    free = make_book(title="Wolna", copies=1)
-    lent = make_book(title="Wypożyczona")
-    make_loan(copy=make_copy(book=lent), borrower=reader)
+    free = BookFactory(title="Wolna", copies=1)
+    lent = BookFactory(title="Wypożyczona")
+    LoanFactory(copy=CopyFactory(book=lent), borrower=reader)
     response = staff_client.get(BOOKS, {"available": "yes"})
     assert list(response.context["cl"].result_list) == [free]
     response = staff_client.get(BOOKS, {"available": "no"})
@@ -225,14 +199,14 @@ def test_the_list_of_books_reads_a_fixed_number_of_queries(
 ):
     subject = Subject.objects.get(slug="pozyskiwanie-funduszy")
     for number in range(35):
-        book = make_book(
+        book = BookFactory(
             title=f"Książka {number}",
             authors=[f"Autor {number}", "Wspólny Autor"],
             subjects=[subject],
             copies=2,
         )
         if number % 3 == 0:
-            make_loan(copy=book.copies.first(), borrower=reader)
+            LoanFactory(copy=book.copies.first(), borrower=reader)
     with django_assert_max_num_queries(14):
         response = staff_client.get(BOOKS)
     assert response.context["cl"].result_count == 35
@@ -275,7 +249,7 @@ def test_an_invalid_isbn_is_refused_on_its_field_and_nothing_saved(staff_client)
 
 
 def test_a_duplicate_isbn_names_the_other_book(staff_client):
-    make_book(title="Pierwsze wydanie", isbn="9788301000004")
+    BookFactory(title="Pierwsze wydanie", isbn="9788301000004")
     response = staff_client.post(ADD_BOOK, book_form(isbn_as_typed="83-01-00000-7"))
     assert response.status_code == 200
     (message,) = response.context["adminform"].form.errors["isbn_as_typed"]
@@ -284,7 +258,7 @@ def test_a_duplicate_isbn_names_the_other_book(staff_client):
 
 
 def test_a_book_keeps_its_own_isbn_when_edited(staff_client):
-    book = make_book(title="Stara nazwa", isbn="9788301000004")
+    book = BookFactory(title="Stara nazwa", isbn="9788301000004")
     data = book_form(title="Nowa nazwa", slug=book.slug, isbn_as_typed="978-83-01-00000-4")
     response = staff_client.post(f"/admin/library/book/{book.pk}/change/", data)
     assert response.status_code == 302
@@ -317,7 +291,7 @@ def test_a_cover_that_is_not_an_image_is_refused(staff_client):
 
 
 def test_a_copy_with_a_taken_inventory_number_is_refused(staff_client):
-    make_copy(inventory_number="F/001")
+    CopyFactory(inventory_number="F/001")
     response = staff_client.post(ADD_BOOK, with_copies(book_form(), "f/001"))
     assert response.status_code == 200
     assert not Book.objects.filter(title="Fundraising w małej organizacji").exists()
@@ -344,7 +318,7 @@ def test_the_status_of_a_copy_cannot_be_edited_in_its_form(staff_client, circula
 
 def test_withdrawing_and_restoring_copies_through_the_actions(staff_client, circulation):
     lent = circulation["loan"].copy
-    free = make_copy(book=circulation["book"], inventory_number="W/4")
+    free = CopyFactory(book=circulation["book"], inventory_number="W/4")
     response = staff_client.post(
         COPIES, {"action": "withdraw", "_selected_action": [lent.pk, free.pk]}, follow=True
     )
@@ -394,7 +368,7 @@ def test_a_copy_with_loans_or_set_aside_is_not_deleted(staff_client, circulation
 
 
 def test_a_copy_never_lent_may_be_deleted(staff_client):
-    copy = make_copy()
+    copy = CopyFactory()
     response = staff_client.post(f"/admin/library/copy/{copy.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Copy.objects.filter(pk=copy.pk).exists()
@@ -442,10 +416,10 @@ def test_loans_are_not_added_or_deleted_in_the_admin(staff_client, circulation):
 
 def test_the_list_of_loans_filters_by_state(staff_client, circulation, reader):
     overdue = circulation["loan"]
-    current = make_loan(copy=make_copy(), borrower=reader, days=10)
+    current = LoanFactory(copy=CopyFactory(), borrower=reader, days=10)
     services.return_copy(copy=current.copy, by=None)
     current.refresh_from_db()
-    active = make_loan(copy=make_copy(), borrower=reader, days=10)
+    active = LoanFactory(copy=CopyFactory(), borrower=reader, days=10)
 
     def listed(state):
         response = staff_client.get(LOANS, {"state": state})
@@ -460,7 +434,7 @@ def test_returning_loans_says_row_by_row_what_became_of_each_copy(
     staff_client, circulation, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
     loan = circulation["loan"]
-    other = make_loan(copy=make_copy(inventory_number="Z/9"), borrower=reader)
+    other = LoanFactory(copy=CopyFactory(inventory_number="Z/9"), borrower=reader)
     waiting = UserFactory(email="kolejna@example.org")
     services.place_hold(book=loan.copy.book, user=waiting)
     services.return_copy(copy=other.copy, by=None)
@@ -482,8 +456,8 @@ def test_returning_loans_says_row_by_row_what_became_of_each_copy(
 
 
 def test_renewing_loans_through_the_action(staff_client, reader):
-    loan = make_loan(copy=make_copy(inventory_number="R/1"), borrower=reader, days=3)
-    blocked = make_loan(copy=make_copy(inventory_number="R/2"), borrower=reader, days=3)
+    loan = LoanFactory(copy=CopyFactory(inventory_number="R/1"), borrower=reader, days=3)
+    blocked = LoanFactory(copy=CopyFactory(inventory_number="R/2"), borrower=reader, days=3)
     services.place_hold(book=blocked.copy.book, user=UserFactory())
     response = staff_client.post(
         LOANS, {"action": "renew_loans", "_selected_action": [loan.pk, blocked.pk]}, follow=True
@@ -499,9 +473,9 @@ def test_renewing_loans_through_the_action(staff_client, reader):
 def test_the_list_of_loans_reads_a_fixed_number_of_queries(
     staff_client, django_assert_max_num_queries
 ):
-    book = make_book()
+    book = BookFactory()
     for number in range(35):
-        make_loan(copy=make_copy(book=book), borrower=UserFactory(), days=number - 10)
+        LoanFactory(copy=CopyFactory(book=book), borrower=UserFactory(), days=number - 10)
     with django_assert_max_num_queries(14):
         response = staff_client.get(LOANS)
     assert response.context["cl"].result_count == 35

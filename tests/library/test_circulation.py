@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from library import services
 from library.models import Copy, Hold, LibrarySettings, Loan
 from tests.factories import UserFactory
-from tests.library.factories import make_book, make_copy, make_hold, make_loan
-from tests.rooms.factories import make_member, make_organization
+from tests.library.factories import BookFactory, CopyFactory, HoldFactory, LoanFactory
+from tests.organizations.factories import MemberFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def reader():
 
 @pytest.fixture
 def book():
-    return make_book(title="Skuteczne pozyskiwanie funduszy", copies=1)
+    return BookFactory(title="Skuteczne pozyskiwanie funduszy", copies=1)
 
 
 def only_copy(book):
@@ -72,7 +72,7 @@ def test_a_copy_on_loan_cannot_be_lent_again(book, reader, staff):
 
 def test_the_database_refuses_a_second_active_loan_of_a_copy(book, reader):
     copy = only_copy(book)
-    make_loan(copy=copy, borrower=reader)
+    LoanFactory(copy=copy, borrower=reader)
     with pytest.raises(IntegrityError), transaction.atomic():
         Loan.objects.create(copy=copy, borrower=UserFactory(), due_on=timezone.localdate())
 
@@ -89,7 +89,7 @@ def test_the_borrower_limit_is_enforced_with_a_message_naming_the_reader(reader,
     settings = LibrarySettings.load()
     settings.max_active_loans = 2
     settings.save()
-    copies = [only_copy(make_book(copies=1)) for _ in range(3)]
+    copies = [only_copy(BookFactory(copies=1)) for _ in range(3)]
     services.lend(copy=copies[0], borrower=reader, by=staff)
     services.lend(copy=copies[1], borrower=reader, by=staff)
     with pytest.raises(ValidationError) as excinfo:
@@ -102,8 +102,8 @@ def test_the_borrower_limit_is_enforced_with_a_message_naming_the_reader(reader,
 
 
 def test_lending_on_behalf_of_an_organisation_needs_membership(book, staff):
-    organization = make_organization(name="Fundacja Przykład")
-    member = make_member(organization)
+    organization = OrganizationFactory(name="Fundacja Przykład")
+    member = MemberFactory(organization=organization)
     outsider = UserFactory(first_name="Jan", last_name="Obcy")
     with pytest.raises(ValidationError) as excinfo:
         services.lend(copy=only_copy(book), borrower=outsider, organization=organization, by=staff)
@@ -179,13 +179,13 @@ def test_reservation_refusals(book, reader, staff):
     with pytest.raises(ValidationError) as excinfo:
         services.place_hold(book=book, user=reader)
     assert message_of(excinfo, "book") == "You have already reserved this book."
-    other = make_book(copies=1)
+    other = BookFactory(copies=1)
     services.lend(copy=only_copy(other), borrower=reader, by=staff)
     with pytest.raises(ValidationError) as excinfo:
         services.place_hold(book=other, user=reader)
     assert message_of(excinfo, "book") == "You already have this book on loan."
     with pytest.raises(ValidationError) as excinfo:
-        services.place_hold(book=make_book(copies=0), user=reader)
+        services.place_hold(book=BookFactory(copies=0), user=reader)
     assert message_of(excinfo, "book") == "The library has no copy of this book to lend."
 
 
@@ -193,9 +193,9 @@ def test_the_number_of_reservations_is_limited(reader):
     settings = LibrarySettings.load()
     settings.max_active_holds = 1
     settings.save()
-    services.place_hold(book=make_book(copies=1), user=reader)
+    services.place_hold(book=BookFactory(copies=1), user=reader)
     with pytest.raises(ValidationError) as excinfo:
-        services.place_hold(book=make_book(copies=1), user=reader)
+        services.place_hold(book=BookFactory(copies=1), user=reader)
     assert message_of(excinfo, "book") == "You may have 1 reservation at a time."
 
 
@@ -263,11 +263,11 @@ def test_only_the_borrower_or_staff_may_renew(book, reader, staff):
 
 
 def test_availability_counts_free_copies_and_the_nearest_due_date(reader, staff):
-    book = make_book(copies=3)
+    book = BookFactory(copies=3)
     copies = list(book.copies.order_by("pk"))
     services.lend(copy=copies[0], borrower=reader, by=staff)
     services.withdraw_copy(copy=copies[2], by=staff)
-    empty = make_book(copies=0)
+    empty = BookFactory(copies=0)
     result = services.availability([book, empty])
     assert result[book.pk].total == 2
     assert result[book.pk].available == 1
@@ -276,7 +276,7 @@ def test_availability_counts_free_copies_and_the_nearest_due_date(reader, staff)
 
 
 def test_restoring_a_withdrawn_copy_serves_the_queue(reader, staff):
-    book = make_book(copies=2)
+    book = BookFactory(copies=2)
     lent, spare = book.copies.order_by("pk")
     services.lend(copy=lent, borrower=UserFactory(), by=staff)
     services.withdraw_copy(copy=spare, by=staff)
@@ -295,7 +295,7 @@ def test_a_book_whose_copies_are_all_withdrawn_cannot_be_reserved(book, reader, 
 
 
 def test_find_copy_ignores_case_and_spaces():
-    copy = make_copy(inventory_number="B/0123")
+    copy = CopyFactory(inventory_number="B/0123")
     assert services.find_copy("  b/0123 ") == copy
     with pytest.raises(ValidationError) as excinfo:
         services.find_copy("B/9999")
@@ -306,9 +306,13 @@ def test_reminders_before_the_due_date_and_when_overdue_are_sent_once(
     reader, django_capture_on_commit_callbacks
 ):
     today = timezone.localdate()
-    soon = make_loan(copy=make_copy(), borrower=reader, due_on=today + datetime.timedelta(days=2))
-    late = make_loan(copy=make_copy(), borrower=reader, due_on=today - datetime.timedelta(days=3))
-    make_loan(copy=make_copy(), borrower=reader, due_on=today + datetime.timedelta(days=20))
+    soon = LoanFactory(
+        copy=CopyFactory(), borrower=reader, due_on=today + datetime.timedelta(days=2)
+    )
+    late = LoanFactory(
+        copy=CopyFactory(), borrower=reader, due_on=today - datetime.timedelta(days=3)
+    )
+    LoanFactory(copy=CopyFactory(), borrower=reader, due_on=today + datetime.timedelta(days=20))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_library_reminders() == {"due_soon": 1, "overdue": 1}
     subjects = sorted(m.subject for m in mail.outbox)
@@ -330,7 +334,7 @@ def test_reminders_before_the_due_date_and_when_overdue_are_sent_once(
 
 
 def test_a_returned_loan_is_never_reminded(reader, staff):
-    copy = make_copy()
+    copy = CopyFactory()
     services.lend(copy=copy, borrower=reader, by=staff)
     Loan.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=5))
     services.return_copy(copy=copy, by=staff)
@@ -360,4 +364,4 @@ def test_an_account_with_books_on_loan_cannot_be_deleted(client, book, staff):
 
 def test_the_database_refuses_a_ready_hold_without_a_collect_by_date(book, reader):
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_hold(book=book, user=reader, status=Hold.Status.READY, copy=None, expires_on=None)
+        HoldFactory(book=book, user=reader, status=Hold.Status.READY, copy=None, expires_on=None)

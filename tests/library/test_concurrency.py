@@ -1,7 +1,7 @@
 """Staff at two desks, readers clicking at once: a copy is lent once, set aside
 once, and a reader never goes over the loan limit.
 
-Real transactions and concurrent connections, as in tests/rooms/test_concurrency.py
+Real transactions and concurrent connections, with the helpers of tests/concurrency.py
 (whose fixture moves SQLite's in-memory test database to a file meanwhile).
 """
 
@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 
 from library import services
 from library.models import Copy, Hold, LibrarySettings, Loan
+from tests.concurrency import run_together
 from tests.factories import UserFactory
-from tests.library.factories import make_book
-from tests.rooms.test_concurrency import run_together, threads_share_a_database  # noqa: F401
+from tests.library.factories import BookFactory
 
 THREADS = 16
 
@@ -27,7 +27,7 @@ def errors(outcomes):
 
 
 def test_one_copy_lent_at_two_desks_at_once_goes_to_one_reader():
-    book = make_book(copies=1)
+    book = BookFactory(copies=1)
     copy = book.copies.get()
     staff = UserFactory(is_staff=True)
     readers = [UserFactory() for _ in range(THREADS)]
@@ -46,7 +46,7 @@ def test_one_copy_lent_at_two_desks_at_once_goes_to_one_reader():
 
 
 def test_readers_reserving_the_last_copy_at_once_get_it_once_and_queue_in_order():
-    book = make_book(copies=1)
+    book = BookFactory(copies=1)
     readers = [UserFactory() for _ in range(THREADS)]
     outcomes = run_together(
         [(lambda reader=reader: services.place_hold(book=book, user=reader)) for reader in readers]
@@ -64,7 +64,7 @@ def test_a_reader_never_goes_over_the_loan_limit_when_two_desks_lend_at_once():
     settings.save()
     reader = UserFactory()
     staff = UserFactory(is_staff=True)
-    copies = [make_book(copies=1).copies.get() for _ in range(THREADS)]
+    copies = [BookFactory(copies=1).copies.get() for _ in range(THREADS)]
     outcomes = run_together(
         [(lambda copy=copy: services.lend(copy=copy, borrower=reader, by=staff)) for copy in copies]
     )

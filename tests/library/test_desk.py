@@ -15,7 +15,7 @@ from library import services
 from library.models import Copy, Hold, LibrarySettings, Loan
 from organizations.models import Membership
 from tests.factories import UserFactory
-from tests.library.factories import make_book, make_copy, make_loan
+from tests.library.factories import BookFactory, CopyFactory, LoanFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +31,14 @@ def reader():
 
 @pytest.fixture
 def book():
-    return make_book(
+    return BookFactory(
         title="Pozyskiwanie funduszy krok po kroku", authors=["Anna Kowalska"], shelf_mark="F-12"
     )
 
 
 @pytest.fixture
 def copy(book):
-    return make_copy(book=book, inventory_number="B/0001")
+    return CopyFactory(book=book, inventory_number="B/0001")
 
 
 def html_of(response):
@@ -185,7 +185,7 @@ def test_an_inactive_account_cannot_borrow(staff_client, copy):
 
 
 def test_a_copy_on_loan_cannot_be_lent_again(staff_client, copy, reader):
-    first = make_loan(copy=copy, borrower=UserFactory())
+    first = LoanFactory(copy=copy, borrower=UserFactory())
     response = lend(staff_client, copy, reader.email)
     assert response.status_code == 200
     summary = error_summary(response)
@@ -196,7 +196,7 @@ def test_a_copy_on_loan_cannot_be_lent_again(staff_client, copy, reader):
 
 
 def test_a_copy_set_aside_for_another_reader_cannot_be_lent(staff_client, copy, reader):
-    lent = make_loan(copy=copy, borrower=UserFactory())
+    lent = LoanFactory(copy=copy, borrower=UserFactory())
     waiting = UserFactory(email="kolejka@example.org")
     services.place_hold(book=copy.book, user=waiting)
     services.return_copy(copy=copy, by=None)
@@ -217,7 +217,7 @@ def test_a_copy_set_aside_for_another_reader_cannot_be_lent(staff_client, copy, 
 def test_a_copy_set_aside_for_the_reader_is_lent_to_them_and_the_hold_collected(
     staff_client, copy, reader
 ):
-    make_loan(copy=copy, borrower=UserFactory())
+    LoanFactory(copy=copy, borrower=UserFactory())
     hold = services.place_hold(book=copy.book, user=reader)
     services.return_copy(copy=copy, by=None)
     response = lend(staff_client, copy, reader.email)
@@ -232,7 +232,7 @@ def test_a_reader_over_the_loan_limit_is_refused(staff_client, copy, reader):
     settings.max_active_loans = 2
     settings.save()
     for number in (1, 2):
-        make_loan(copy=make_copy(inventory_number=f"X/{number}"), borrower=reader)
+        LoanFactory(copy=CopyFactory(inventory_number=f"X/{number}"), borrower=reader)
     response = lend(staff_client, copy, reader.email)
     assert response.status_code == 200
     summary = error_summary(response)
@@ -266,7 +266,7 @@ def test_an_unknown_copy_in_a_post_changes_nothing(staff_client, reader):
 
 
 def test_a_return_with_nobody_waiting_puts_the_copy_back_on_the_shelf(staff_client, copy, reader):
-    loan = make_loan(copy=copy, borrower=reader)
+    loan = LoanFactory(copy=copy, borrower=reader)
     response = staff_client.post(
         DESK, {"action": "return", "inventory_number": copy.inventory_number}, follow=True
     )
@@ -284,7 +284,7 @@ def test_a_return_with_nobody_waiting_puts_the_copy_back_on_the_shelf(staff_clie
 def test_a_return_sets_the_copy_aside_for_the_next_reader_who_gets_an_e_mail(
     staff_client, copy, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
-    make_loan(copy=copy, borrower=UserFactory())
+    LoanFactory(copy=copy, borrower=UserFactory())
     services.place_hold(book=copy.book, user=reader)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -312,7 +312,7 @@ def test_returning_a_copy_that_is_not_on_loan_is_a_message(staff_client, copy):
 
 
 def test_staff_renew_a_loan_at_the_desk(staff_client, copy, reader):
-    loan = make_loan(copy=copy, borrower=reader, days=2)
+    loan = LoanFactory(copy=copy, borrower=reader, days=2)
     page = staff_client.get(DESK, {"inventory_number": copy.inventory_number})
     assert 'id="renew"' in html_of(page)
     response = staff_client.post(
@@ -328,7 +328,7 @@ def test_staff_renew_a_loan_at_the_desk(staff_client, copy, reader):
 
 
 def test_a_loan_someone_waits_for_is_not_renewed(staff_client, copy, reader):
-    loan = make_loan(copy=copy, borrower=reader, days=2)
+    loan = LoanFactory(copy=copy, borrower=reader, days=2)
     services.place_hold(book=copy.book, user=UserFactory())
     page = staff_client.get(DESK, {"inventory_number": copy.inventory_number})
     assert 'id="renew"' not in html_of(page)
@@ -344,13 +344,13 @@ def test_a_loan_someone_waits_for_is_not_renewed(staff_client, copy, reader):
 
 
 def test_an_overdue_loan_shows_by_how_many_days(staff_client, copy, reader):
-    make_loan(copy=copy, borrower=reader, days=-3)
+    LoanFactory(copy=copy, borrower=reader, days=-3)
     html = html_of(staff_client.get(DESK, {"inventory_number": copy.inventory_number}))
     assert "po terminie o 3 dni" in html
 
 
 def test_an_unknown_action_changes_nothing(staff_client, copy, reader):
-    make_loan(copy=copy, borrower=reader)
+    LoanFactory(copy=copy, borrower=reader)
     response = staff_client.post(
         DESK, {"action": "steal", "inventory_number": copy.inventory_number}
     )
@@ -391,9 +391,9 @@ def test_the_desk_reads_a_fixed_number_of_queries(
     organization = OrganizationFactory()
     MembershipFactory(user=reader, organization=organization, status=Membership.Status.ACTIVE)
     for number in range(30):
-        other = make_copy(book=copy.book, inventory_number=f"B/1{number:03d}")
-        make_loan(copy=other, borrower=UserFactory(), organization=organization)
-    make_loan(copy=copy, borrower=reader, organization=organization)
+        other = CopyFactory(book=copy.book, inventory_number=f"B/1{number:03d}")
+        LoanFactory(copy=other, borrower=UserFactory(), organization=organization)
+    LoanFactory(copy=copy, borrower=reader, organization=organization)
     for _number in range(5):
         services.place_hold(book=copy.book, user=UserFactory())
     with django_assert_max_num_queries(16):
@@ -406,17 +406,19 @@ def test_the_desk_reads_a_fixed_number_of_queries(
 
 def test_the_overdue_list_shows_the_most_overdue_first(staff_client, book, reader):
     organization = OrganizationFactory(name="Stowarzyszenie Spóźnionych")
-    late = make_loan(copy=make_copy(book=book, inventory_number="L/1"), borrower=reader, days=-2)
-    later = make_loan(
-        copy=make_copy(book=book, inventory_number="L/2"),
+    late = LoanFactory(
+        copy=CopyFactory(book=book, inventory_number="L/1"), borrower=reader, days=-2
+    )
+    later = LoanFactory(
+        copy=CopyFactory(book=book, inventory_number="L/2"),
         borrower=reader,
         days=-10,
         organization=organization,
         overdue_reminder_sent_on=timezone.localdate() - datetime.timedelta(days=3),
     )
-    make_loan(copy=make_copy(book=book, inventory_number="L/3"), borrower=reader, days=5)
-    returned = make_loan(
-        copy=make_copy(book=book, inventory_number="L/4"),
+    LoanFactory(copy=CopyFactory(book=book, inventory_number="L/3"), borrower=reader, days=5)
+    returned = LoanFactory(
+        copy=CopyFactory(book=book, inventory_number="L/4"),
         borrower=reader,
         days=-20,
         lent_at=timezone.now() - datetime.timedelta(days=50),
@@ -436,7 +438,7 @@ def test_the_overdue_list_shows_the_most_overdue_first(staff_client, book, reade
 
 
 def test_the_overdue_list_downloads_as_csv(staff_client, book, reader):
-    make_loan(copy=make_copy(book=book, inventory_number="=L/1"), borrower=reader, days=-4)
+    LoanFactory(copy=CopyFactory(book=book, inventory_number="=L/1"), borrower=reader, days=-4)
     response = staff_client.get(OVERDUE, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -452,8 +454,8 @@ def test_the_overdue_list_reads_a_fixed_number_of_queries(
 ):
     organization = OrganizationFactory()
     for number in range(35):
-        make_loan(
-            copy=make_copy(book=book, inventory_number=f"Z/{number}"),
+        LoanFactory(
+            copy=CopyFactory(book=book, inventory_number=f"Z/{number}"),
             borrower=UserFactory(),
             organization=organization if number % 2 else None,
             days=-1 - number,
@@ -472,8 +474,8 @@ def test_a_long_overdue_list_is_shown_page_by_page(staff_client, book, reader, m
 
     monkeypatch.setattr(desk, "OVERDUE_PER_PAGE", 2)
     for number in range(5):
-        make_loan(
-            copy=make_copy(book=book, inventory_number=f"P/{number}"),
+        LoanFactory(
+            copy=CopyFactory(book=book, inventory_number=f"P/{number}"),
             borrower=reader,
             days=-1 - number,
         )

@@ -11,10 +11,11 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from cwop_portal.spreadsheets import XLSX_CONTENT_TYPE
 from library import exporting, importing
 from library.models import Book, Copy, Subject
 from tests.factories import UserFactory
-from tests.library.factories import make_book, make_copy, make_loan
+from tests.library.factories import BookFactory, CopyFactory, LoanFactory
 from tests.library.test_import import dashed, isbn13
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def english(settings):
 @pytest.fixture
 def catalogue():
     """Two books with copies in every state, one without copies."""
-    fundraising = make_book(
+    fundraising = BookFactory(
         title="Fundraising krok po kroku",
         subtitle="Poradnik",
         authors=["Anna Kowalska", "Jan Nowak"],
@@ -50,13 +51,13 @@ def catalogue():
         description="Jak zdobyć pieniądze.\nDruga linia opisu.",
         shelf_mark="F-1",
     )
-    on_loan = make_copy(book=fundraising, inventory_number="B/0002", condition="worn")
-    make_loan(copy=on_loan, borrower=UserFactory())
-    make_copy(book=fundraising, inventory_number="B/0001", notes="Pieczątka na stronie 3")
-    make_copy(book=fundraising, inventory_number="B/0003", status=Copy.Status.WITHDRAWN)
-    law = make_book(title="Prawo stowarzyszeń", language="de", year=2005)
-    make_copy(book=law, inventory_number="B/0010", condition="new")
-    make_book(title="Afisz bez egzemplarzy", authors=["Ewa Łoś"])
+    on_loan = CopyFactory(book=fundraising, inventory_number="B/0002", condition="worn")
+    LoanFactory(copy=on_loan, borrower=UserFactory())
+    CopyFactory(book=fundraising, inventory_number="B/0001", notes="Pieczątka na stronie 3")
+    CopyFactory(book=fundraising, inventory_number="B/0003", status=Copy.Status.WITHDRAWN)
+    law = BookFactory(title="Prawo stowarzyszeń", language="de", year=2005)
+    CopyFactory(book=law, inventory_number="B/0010", condition="new")
+    BookFactory(title="Afisz bez egzemplarzy", authors=["Ewa Łoś"])
     return fundraising
 
 
@@ -96,7 +97,7 @@ def test_the_public_csv_has_one_row_per_copy_without_withdrawn_copies_or_notes(c
 
 def test_the_staff_xlsx_has_withdrawn_copies_and_notes(catalogue):
     response = exporting.catalogue_response("xlsx", public=False)
-    assert response["Content-Type"] == exporting.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert 'filename="biblioteczka.xlsx"' in response["Content-Disposition"]
     assert response["Content-Disposition"].startswith("attachment")
     rows = xlsx_rows(response)
@@ -144,7 +145,7 @@ def test_the_export_imported_again_changes_nothing(catalogue, language, fmt, pub
 
 
 def test_text_that_looks_like_a_formula_is_never_run(catalogue):
-    make_book(title="=HYPERLINK(\"http://zlo.example\")", authors=["+48 Autor"],
+    BookFactory(title="=HYPERLINK(\"http://zlo.example\")", authors=["+48 Autor"],
               description="@SUMA(A1)")  # fmt: skip
     rows = csv_rows(exporting.catalogue_response("csv"))
     row = next(r for r in rows if "HYPERLINK" in r[0])
@@ -163,7 +164,7 @@ def test_text_that_looks_like_a_formula_is_never_run(catalogue):
 
 
 def test_characters_a_workbook_cannot_hold_are_left_out(catalogue):
-    make_book(title="Tytuł\x0bz tabulatorem pionowym")
+    BookFactory(title="Tytuł\x0bz tabulatorem pionowym")
     data = b"".join(exporting.catalogue_response("xlsx").streaming_content)
     titles = [
         row[0] for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True)
@@ -175,10 +176,10 @@ def test_characters_a_workbook_cannot_hold_are_left_out(catalogue):
 def test_the_export_reads_a_constant_number_of_queries(fmt, django_assert_max_num_queries):
     subjects = list(Subject.objects.all()[:3])
     for n in range(1, 41):
-        book = make_book(title=f"Książka {n}", authors=[f"Autor {n}", "Współautor"],
+        book = BookFactory(title=f"Książka {n}", authors=[f"Autor {n}", "Współautor"],
                          subjects=subjects[: n % 4], isbn=isbn13(n))  # fmt: skip
-        make_copy(book=book, inventory_number=f"Q/{n}/1")
-        make_copy(book=book, inventory_number=f"Q/{n}/2")
+        CopyFactory(book=book, inventory_number=f"Q/{n}/1")
+        CopyFactory(book=book, inventory_number=f"Q/{n}/2")
     # Per chunk of books: the books, their authors, subjects and copies; plus the
     # list of subjects once.
     with django_assert_max_num_queries(5):

@@ -19,7 +19,7 @@ from stdnum import isbn as stdnum_isbn
 from library import importing, services
 from library.models import Book, CatalogueImport, Copy, Hold, Loan, Subject
 from tests.factories import MINIMAL_PDF, UserFactory
-from tests.library.factories import make_book, make_copy, make_hold, make_loan
+from tests.library.factories import BookFactory, CopyFactory, HoldFactory, LoanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -528,9 +528,9 @@ def test_rows_with_the_same_isbn_or_title_are_copies_of_one_book(staff_client):
 
 
 def test_an_existing_book_is_found_by_isbn_10_or_13_or_by_title_author_and_year(staff_client):
-    by_isbn = make_book(title="Stary tytuł", isbn=isbn13(8), year=2001)
-    by_title = make_book(title="Prawo stowarzyszeń", authors=["Jan Łoś"], year=2012)
-    other_year = make_book(title="Prawo stowarzyszeń", authors=["Jan Łoś"], year=2015)
+    by_isbn = BookFactory(title="Stary tytuł", isbn=isbn13(8), year=2001)
+    by_title = BookFactory(title="Prawo stowarzyszeń", authors=["Jan Łoś"], year=2012)
+    other_year = BookFactory(title="Prawo stowarzyszeń", authors=["Jan Łoś"], year=2015)
     rows = [
         ["Tytuł", "Autor", "Rok", "ISBN", "Wydawnictwo"],
         ["Stary tytuł", "", "", stdnum_isbn.to_isbn10(isbn13(8)), "Nowe wydawnictwo"],
@@ -548,7 +548,7 @@ def test_an_existing_book_is_found_by_isbn_10_or_13_or_by_title_author_and_year(
 
 def test_an_update_changes_only_filled_in_cells_and_shows_what_changes(staff_client):
     subject = Subject.objects.get(slug="wolontariat")
-    book = make_book(
+    book = BookFactory(
         title="Poradnik",
         subtitle="Wydanie drugie",
         authors=["Anna Nowak"],
@@ -558,7 +558,7 @@ def test_an_update_changes_only_filled_in_cells_and_shows_what_changes(staff_cli
         year=2011,
         description="Opis, który zostaje.",
     )
-    copy = make_copy(book=book, inventory_number="P/1", notes="Notatka zostaje")
+    copy = CopyFactory(book=book, inventory_number="P/1", notes="Notatka zostaje")
     rows = [
         ["Tytuł", "Podtytuł", "Autorzy", "ISBN", "Rok", "Opis", "Tematyka", "Nr inw.", "Stan"],
         ["Poradnik", "", "Anna Nowak; Piotr Kowal", isbn13(4), 2012, "", "", "p/1", "zużyty"],
@@ -586,13 +586,13 @@ def test_an_update_changes_only_filled_in_cells_and_shows_what_changes(staff_cli
 
 
 def test_a_copy_moves_to_the_book_its_isbn_names_unless_it_is_lent_or_set_aside(staff_client):
-    wrong = make_book(title="Zły tytuł", isbn=isbn13(1))
-    right = make_book(title="Dobry tytuł", isbn=isbn13(2))
-    free = make_copy(book=wrong, inventory_number="M/1")
-    lent = make_copy(book=wrong, inventory_number="M/2")
-    held = make_copy(book=wrong, inventory_number="M/3")
-    make_loan(copy=lent, borrower=UserFactory())
-    make_hold(book=wrong, user=UserFactory(), status=Hold.Status.READY, copy=held)
+    wrong = BookFactory(title="Zły tytuł", isbn=isbn13(1))
+    right = BookFactory(title="Dobry tytuł", isbn=isbn13(2))
+    free = CopyFactory(book=wrong, inventory_number="M/1")
+    lent = CopyFactory(book=wrong, inventory_number="M/2")
+    held = CopyFactory(book=wrong, inventory_number="M/3")
+    LoanFactory(copy=lent, borrower=UserFactory())
+    HoldFactory(book=wrong, user=UserFactory(), status=Hold.Status.READY, copy=held)
     rows = [["Tytuł", "ISBN", "Nr inwentarzowy"], ["Dobry tytuł", isbn13(2), "M/1"]]
     import_file(staff_client, rows)
     free.refresh_from_db()
@@ -615,10 +615,10 @@ def test_a_copy_moves_to_the_book_its_isbn_names_unless_it_is_lent_or_set_aside(
 
 
 def test_an_isbn_given_to_two_books_is_an_error(staff_client):
-    first = make_book(title="Pierwsza")
-    second = make_book(title="Druga")
-    make_copy(book=first, inventory_number="D/1")
-    make_copy(book=second, inventory_number="D/2")
+    first = BookFactory(title="Pierwsza")
+    second = BookFactory(title="Druga")
+    CopyFactory(book=first, inventory_number="D/1")
+    CopyFactory(book=second, inventory_number="D/2")
     rows = [["Tytuł", "ISBN", "Nr inwentarzowy"], ["Pierwsza", isbn13(9), "D/1"],
             ["Druga", isbn13(9), "D/2"]]  # fmt: skip
     upload(staff_client, rows)
@@ -688,12 +688,12 @@ def test_an_upload_without_a_file_is_refused(staff_client):
 
 
 def test_a_stale_preview_is_refused_and_shown_again(staff_client):
-    make_book(title="Poradnik organizacji nr 1", isbn=isbn13(1))
+    BookFactory(title="Poradnik organizacji nr 1", isbn=isbn13(1))
     upload(staff_client, catalogue_rows(2))
     record = last_import()
     assert record.summary["books"]["created"]["count"] == 1
     # Meanwhile someone adds the second book by hand.
-    make_book(title="Poradnik organizacji nr 2", isbn=isbn13(2))
+    BookFactory(title="Poradnik organizacji nr 2", isbn=isbn13(2))
     response = apply(staff_client, record)
     assert any("changed since the preview" in m for _level, m in messages_of(response))
     record.refresh_from_db()

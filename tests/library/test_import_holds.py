@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from library import importing
 from library.models import Book, CatalogueImport, Copy, Hold
 from tests.factories import UserFactory
-from tests.library.factories import make_book, make_copy, make_hold, make_loan
+from tests.library.factories import BookFactory, CopyFactory, HoldFactory, LoanFactory
 from tests.library.test_import import csv_bytes, isbn13
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def import_through_the_admin(client, rows):
 
 
 def waiting(book, email, days_ago):
-    return make_hold(
+    return HoldFactory(
         book=book,
         user=UserFactory(email=email),
         created_at=timezone.now() - datetime.timedelta(days=days_ago),
@@ -62,12 +62,12 @@ def letters_to(address):
 
 @pytest.mark.write_path("admin:library_book_import", "admin:library_book_import_preview")
 def test_new_copies_go_to_the_readers_waiting_longest_who_are_emailed(staff_client):
-    book = make_book(title="Fundraising w praktyce", isbn=isbn13(1))
-    make_loan(copy=make_copy(book=book, inventory_number="F/1"), borrower=UserFactory())
+    book = BookFactory(title="Fundraising w praktyce", isbn=isbn13(1))
+    LoanFactory(copy=CopyFactory(book=book, inventory_number="F/1"), borrower=UserFactory())
     first = waiting(book, "first@example.org", days_ago=9)
     second = waiting(book, "second@example.org", days_ago=5)
     third = waiting(book, "third@example.org", days_ago=1)
-    quiet = make_book(title="Księgowość stowarzyszeń", isbn=isbn13(2))
+    quiet = BookFactory(title="Księgowość stowarzyszeń", isbn=isbn13(2))
     mail.outbox.clear()
 
     import_through_the_admin(
@@ -107,9 +107,9 @@ def test_new_copies_go_to_the_readers_waiting_longest_who_are_emailed(staff_clie
 
 @pytest.mark.write_path("admin:library_book_import", "admin:library_book_import_preview")
 def test_a_free_copy_moved_to_a_title_readers_wait_for_is_set_aside(staff_client):
-    wrong = make_book(title="Zły tytuł", isbn=isbn13(11))
-    right = make_book(title="Dobry tytuł", isbn=isbn13(12))
-    make_copy(book=wrong, inventory_number="M/1")
+    wrong = BookFactory(title="Zły tytuł", isbn=isbn13(11))
+    right = BookFactory(title="Dobry tytuł", isbn=isbn13(12))
+    CopyFactory(book=wrong, inventory_number="M/1")
     reader = waiting(right, "reader@example.org", days_ago=3)
     mail.outbox.clear()
 
@@ -129,7 +129,7 @@ def test_an_import_for_titles_nobody_waits_for_asks_about_holds_once(
     staff_client, django_assert_max_num_queries
 ):
     """The common case stays bulk: one look at the holds for the titles given copies."""
-    books = [make_book(title=f"Tytuł {n}", isbn=isbn13(100 + n)) for n in range(30)]
+    books = [BookFactory(title=f"Tytuł {n}", isbn=isbn13(100 + n)) for n in range(30)]
     rows = [["Tytuł", "ISBN", "Nr inwentarzowy"]]
     rows += [[book.title, isbn13(100 + n), f"S/{n}"] for n, book in enumerate(books)]
     plan = importing.preview(csv_bytes(rows), "biblioteczka.csv")

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from library.models import Book, Copy, Hold, Subject
 from tests.factories import UserFactory
-from tests.library.factories import make_book, make_copy, make_hold, make_loan
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import make_member, make_organization
+from tests.library.factories import BookFactory, CopyFactory, HoldFactory, LoanFactory
+from tests.organizations.factories import MemberFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,31 +59,31 @@ def fundraising():
 
 
 def test_searching_pozyskiwanie_funduszy_finds_the_title_and_the_subject(client):
-    make_book(title="Skuteczne pozyskiwanie funduszy")
-    make_book(title="Jak zdobyć pieniądze na projekt", subjects=[fundraising()])
-    make_book(title="Wolontariat w praktyce")
+    BookFactory(title="Skuteczne pozyskiwanie funduszy")
+    BookFactory(title="Jak zdobyć pieniądze na projekt", subjects=[fundraising()])
+    BookFactory(title="Wolontariat w praktyce")
     found = listed(client.get(LIST, {"q": "pozyskiwanie funduszy"}))
     assert sorted(found) == ["Jak zdobyć pieniądze na projekt", "Skuteczne pozyskiwanie funduszy"]
 
 
 @pytest.mark.parametrize("query", ["POZYSKIWANIE", "pozyskiwanie", "Pozyskiwaniu funduszy"])
 def test_search_ignores_letter_case_and_word_endings(client, query):
-    make_book(title="Skuteczne pozyskiwanie funduszy")
-    make_book(title="Wolontariat w praktyce")
+    BookFactory(title="Skuteczne pozyskiwanie funduszy")
+    BookFactory(title="Wolontariat w praktyce")
     assert listed(client.get(LIST, {"q": query})) == ["Skuteczne pozyskiwanie funduszy"]
 
 
 @pytest.mark.parametrize("query", ["lodz", "Łódź", "ŁÓDŹ", "łodz"])
 def test_search_ignores_polish_diacritics(client, query):
-    make_book(title="Organizacje pozarządowe w Łodzi", publisher="Wydawnictwo Łódź")
-    make_book(title="Wolontariat w praktyce")
+    BookFactory(title="Organizacje pozarządowe w Łodzi", publisher="Wydawnictwo Łódź")
+    BookFactory(title="Wolontariat w praktyce")
     assert listed(client.get(LIST, {"q": query})) == ["Organizacje pozarządowe w Łodzi"]
 
 
 def test_search_covers_authors_publisher_and_the_english_subject_name(client):
-    make_book(title="Pierwsza", authors=["Anna Kowalska"])
-    make_book(title="Druga", publisher="Fundacja Klon/Jawor")
-    make_book(title="Trzecia", subjects=[fundraising()])
+    BookFactory(title="Pierwsza", authors=["Anna Kowalska"])
+    BookFactory(title="Druga", publisher="Fundacja Klon/Jawor")
+    BookFactory(title="Trzecia", subjects=[fundraising()])
     assert listed(client.get(LIST, {"q": "kowalska"})) == ["Pierwsza"]
     assert listed(client.get(LIST, {"q": "klon jawor"})) == ["Druga"]
     assert listed(client.get(LIST, {"q": "fundraising"})) == ["Trzecia"]
@@ -95,14 +94,14 @@ def test_search_covers_authors_publisher_and_the_english_subject_name(client):
     [ISBN_13, "9788375560640", "978 83 7556 064 0", ISBN_10, "8375560642", " 83-7556-064-2 "],
 )
 def test_an_isbn_finds_its_book_with_or_without_dashes_as_10_or_13_digits(client, query):
-    make_book(title="Książka z ISBN", isbn=ISBN_13)
-    make_book(title="Inna książka", isbn="978-83-01-01234-2")
+    BookFactory(title="Książka z ISBN", isbn=ISBN_13)
+    BookFactory(title="Inna książka", isbn="978-83-01-01234-2")
     assert listed(client.get(LIST, {"q": query})) == ["Książka z ISBN"]
 
 
 def test_a_malformed_isbn_is_searched_as_text_not_an_error(client):
-    make_book(title="Książka z ISBN", isbn=ISBN_13)
-    make_book(title="Sprawozdanie 2019-2020-2021")
+    BookFactory(title="Książka z ISBN", isbn=ISBN_13)
+    BookFactory(title="Sprawozdanie 2019-2020-2021")
     # The right length with a wrong check digit: no book, a helpful page.
     response = client.get(EN_LIST, {"q": "978-83-7556-064-9"})
     assert listed(response) == []
@@ -112,7 +111,7 @@ def test_a_malformed_isbn_is_searched_as_text_not_an_error(client):
 
 
 def test_a_search_with_no_result_explains_what_to_try(client):
-    make_book(title="Wolontariat w praktyce")
+    BookFactory(title="Wolontariat w praktyce")
     response = client.get(EN_LIST, {"q": "astrofizyka"})
     page = text_of(response)
     assert listed(response) == []
@@ -125,11 +124,11 @@ def test_a_search_with_no_result_explains_what_to_try(client):
 
 
 def test_filters_by_subject_language_and_available_now(client):
-    on_shelf = make_book(title="Na półce", subjects=[fundraising()], copies=1)
-    lent = make_book(title="Wypożyczona", subjects=[fundraising()], copies=1)
-    make_loan(copy=lent.copies.get(), borrower=UserFactory())
-    make_book(title="Fundraising for beginners", language=Book.Language.ENGLISH, copies=1)
-    make_book(title="Bez egzemplarzy")
+    on_shelf = BookFactory(title="Na półce", subjects=[fundraising()], copies=1)
+    lent = BookFactory(title="Wypożyczona", subjects=[fundraising()], copies=1)
+    LoanFactory(copy=lent.copies.get(), borrower=UserFactory())
+    BookFactory(title="Fundraising for beginners", language=Book.Language.ENGLISH, copies=1)
+    BookFactory(title="Bez egzemplarzy")
 
     assert listed(client.get(LIST, {"subject": "pozyskiwanie-funduszy"})) == [
         "Na półce",
@@ -146,11 +145,11 @@ def test_filters_by_subject_language_and_available_now(client):
 
 
 def test_a_held_or_withdrawn_copy_is_not_available_now(client):
-    held = make_book(title="Odłożona")
-    make_hold(book=held, user=UserFactory(), status=Hold.Status.READY)
-    withdrawn = make_book(title="Wycofana")
-    make_copy(book=withdrawn, status=Copy.Status.WITHDRAWN)
-    make_book(title="Dostępna", copies=1)
+    held = BookFactory(title="Odłożona")
+    HoldFactory(book=held, user=UserFactory(), status=Hold.Status.READY)
+    withdrawn = BookFactory(title="Wycofana")
+    CopyFactory(book=withdrawn, status=Copy.Status.WITHDRAWN)
+    BookFactory(title="Dostępna", copies=1)
     assert listed(client.get(LIST, {"available": "on"})) == ["Dostępna"]
 
 
@@ -167,16 +166,16 @@ def test_a_held_or_withdrawn_copy_is_not_available_now(client):
     ],
 )
 def test_odd_filter_values_are_ignored_not_an_error(client, params):
-    make_book(title="Wolontariat w praktyce")
+    BookFactory(title="Wolontariat w praktyce")
     response = client.get(LIST, params)
     assert response.status_code == 200
 
 
 def test_sort_by_title_newest_and_year(client):
     now = timezone.now()
-    make_book(title="Beta", year=2001, created_at=now - datetime.timedelta(days=1))
-    make_book(title="Alfa", year=None, created_at=now - datetime.timedelta(days=10))
-    make_book(title="Gamma", year=2020, created_at=now - datetime.timedelta(days=5))
+    BookFactory(title="Beta", year=2001, created_at=now - datetime.timedelta(days=1))
+    BookFactory(title="Alfa", year=None, created_at=now - datetime.timedelta(days=10))
+    BookFactory(title="Gamma", year=2020, created_at=now - datetime.timedelta(days=5))
     assert listed(client.get(LIST)) == ["Alfa", "Beta", "Gamma"]
     assert listed(client.get(LIST, {"sort": "newest"})) == ["Beta", "Gamma", "Alfa"]
     assert listed(client.get(LIST, {"sort": "year"})) == ["Gamma", "Beta", "Alfa"]
@@ -190,7 +189,7 @@ def test_sort_by_title_newest_and_year(client):
 )
 def test_the_result_count_uses_the_right_plural_form(client, count, heading):
     for _ in range(count):
-        make_book()
+        BookFactory()
     found = re.search(
         r'<h2 id="library-results-heading"[^>]*>([^<]*)</h2>', client.get(EN_LIST).content.decode()
     )
@@ -202,7 +201,7 @@ def test_the_result_count_uses_the_right_plural_form(client, count, heading):
 )
 def test_the_polish_page_counts_books_in_polish(client, count, heading):
     for _ in range(count):
-        make_book()
+        BookFactory()
     found = re.search(
         r'<h2 id="library-results-heading"[^>]*>([^<]*)</h2>', client.get(LIST).content.decode()
     )
@@ -211,7 +210,7 @@ def test_the_polish_page_counts_books_in_polish(client, count, heading):
 
 def test_the_polish_page_shows_the_result_count(client):
     for _ in range(3):
-        make_book()
+        BookFactory()
     found = re.search(
         r'<h2 id="library-results-heading"[^>]*>([^<]*)</h2>', client.get(LIST).content.decode()
     )
@@ -220,8 +219,8 @@ def test_the_polish_page_shows_the_result_count(client):
 
 def test_twenty_books_per_page_with_links_that_keep_the_filters(client):
     for n in range(45):
-        make_book(title=f"Poradnik {n:02d}", subjects=[fundraising()])
-    make_book(title="Poradnik spoza tematu")
+        BookFactory(title=f"Poradnik {n:02d}", subjects=[fundraising()])
+    BookFactory(title="Poradnik spoza tematu")
 
     first = client.get(EN_LIST, {"subject": "pozyskiwanie-funduszy"})
     assert listed(first) == [f"Poradnik {n:02d}" for n in range(20)]
@@ -235,18 +234,18 @@ def test_twenty_books_per_page_with_links_that_keep_the_filters(client):
 
 
 def test_each_result_shows_authors_in_order_year_and_availability(client):
-    two_of_three = make_book(
+    two_of_three = BookFactory(
         title="Trzy egzemplarze", authors=["Zofia Zalewska", "Adam Abacki"], year=2019, copies=3
     )
-    make_loan(
+    LoanFactory(
         copy=two_of_three.copies.first(),
         borrower=UserFactory(),
         due_on=datetime.date(2026, 12, 12),
     )
-    lent = make_book(title="Wszystkie wypożyczone", copies=2)
+    lent = BookFactory(title="Wszystkie wypożyczone", copies=2)
     for copy, day in zip(lent.copies.all(), [20, 12], strict=True):
-        make_loan(copy=copy, borrower=UserFactory(), due_on=datetime.date(2026, 12, day))
-    make_book(title="Bez egzemplarzy")
+        LoanFactory(copy=copy, borrower=UserFactory(), due_on=datetime.date(2026, 12, day))
+    BookFactory(title="Bez egzemplarzy")
     page = text_of(client.get(EN_LIST))
     assert "Trzy egzemplarze Zofia Zalewska, Adam Abacki · 2019 2 of 3 copies available" in page
     # The nearest date a copy comes back.
@@ -255,23 +254,23 @@ def test_each_result_shows_authors_in_order_year_and_availability(client):
 
 
 def test_one_copy_on_the_shelf_is_singular(client):
-    make_book(title="Jedna", copies=1)
+    BookFactory(title="Jedna", copies=1)
     assert "1 of 1 copy available" in text_of(client.get(EN_LIST))
 
 
 def test_a_cover_is_shown_with_its_alt_text(client):
-    from tests.organizations.factories import news_image
+    from tests.factories import png_file
 
-    make_book(
-        title="Z okładką", cover=news_image(120, 180, "okladka.png"), cover_alt="Niebieska okładka"
+    BookFactory(
+        title="Z okładką", cover=png_file(120, 180, "okladka.png"), cover_alt="Niebieska okładka"
     )
     page = client.get(LIST).content.decode()
     assert re.search(r'<img src="/media/library/covers/[^"]+" alt="Niebieska okładka"', page)
 
 
 def test_a_title_in_another_language_is_marked_for_screen_readers(client):
-    make_book(title="Fundraising for beginners", language=Book.Language.ENGLISH)
-    make_book(title="Pozyskiwanie funduszy")
+    BookFactory(title="Fundraising for beginners", language=Book.Language.ENGLISH)
+    BookFactory(title="Pozyskiwanie funduszy")
     page = client.get(LIST).content.decode()
     assert 'lang="en">Fundraising for beginners</a>' in page
     assert 'lang="pl"' not in page.split("<main", 1)[1]
@@ -284,7 +283,7 @@ def many_books(count=35):
     readers = [UserFactory() for _ in range(3)]
     books = []
     for n in range(count):
-        book = make_book(
+        book = BookFactory(
             title=f"Poradnik numer {n:02d}",
             authors=[f"Autorka {n}", f"Autor {n + 1}"],
             subjects=[subjects[n % 6], subjects[(n + 1) % 6]],
@@ -292,9 +291,9 @@ def many_books(count=35):
             copies=3,
         )
         copies = list(book.copies.all())
-        make_loan(copy=copies[0], borrower=readers[n % 3])
-        make_hold(book=book, user=readers[(n + 1) % 3], status=Hold.Status.READY, copy=copies[1])
-        make_hold(book=book, user=readers[(n + 2) % 3])
+        LoanFactory(copy=copies[0], borrower=readers[n % 3])
+        HoldFactory(book=book, user=readers[(n + 1) % 3], status=Hold.Status.READY, copy=copies[1])
+        HoldFactory(book=book, user=readers[(n + 2) % 3])
         books.append(book)
     return books
 
@@ -325,7 +324,7 @@ def test_the_list_runs_a_constant_number_of_queries_for_a_signed_in_reader(
 
 
 def test_the_book_page_shows_every_detail(client):
-    book = make_book(
+    book = BookFactory(
         title="Skuteczne pozyskiwanie funduszy",
         subtitle="Poradnik dla stowarzyszeń",
         authors=["Zofia Zalewska", "Adam Abacki"],
@@ -357,12 +356,12 @@ def test_a_book_page_that_does_not_exist_is_404(client):
 
 
 def test_the_book_page_shows_availability_and_the_queue(client):
-    book = make_book(title="Rozchwytywana", copies=3)
+    book = BookFactory(title="Rozchwytywana", copies=3)
     copies = list(book.copies.all())
-    make_loan(copy=copies[0], borrower=UserFactory(), due_on=datetime.date(2026, 12, 12))
-    make_hold(book=book, user=UserFactory(), status=Hold.Status.READY, copy=copies[1])
-    make_hold(book=book, user=UserFactory())
-    make_hold(book=book, user=UserFactory())
+    LoanFactory(copy=copies[0], borrower=UserFactory(), due_on=datetime.date(2026, 12, 12))
+    HoldFactory(book=book, user=UserFactory(), status=Hold.Status.READY, copy=copies[1])
+    HoldFactory(book=book, user=UserFactory())
+    HoldFactory(book=book, user=UserFactory())
     text = text_of(client.get(en(detail(book))))
     # The copy set aside for a reader is not available to others.
     assert "1 of 3 copies available" in text
@@ -370,23 +369,23 @@ def test_the_book_page_shows_availability_and_the_queue(client):
 
 
 def test_when_no_copy_is_free_the_page_gives_the_nearest_due_date(client):
-    book = make_book(title="Rozchwytywana", copies=2)
+    book = BookFactory(title="Rozchwytywana", copies=2)
     for copy, day in zip(book.copies.all(), [20, 12], strict=True):
-        make_loan(copy=copy, borrower=UserFactory(), due_on=datetime.date(2026, 12, day))
+        LoanFactory(copy=copy, borrower=UserFactory(), due_on=datetime.date(2026, 12, day))
     text = text_of(client.get(en(detail(book))))
     assert "On loan, due back 12 December 2026" in text
     assert "Nobody is waiting for this book." in text
 
 
 def test_a_visitor_is_invited_to_log_in_to_reserve(client):
-    book = make_book(title="Rozchwytywana", copies=1)
+    book = BookFactory(title="Rozchwytywana", copies=1)
     page = client.get(detail(book)).content.decode()
     assert f'href="/konto/login/?next={detail(book).replace("/", "%2F")}"' in page
     assert 'action="/biblioteka/' not in page
 
 
 def test_a_book_without_copies_cannot_be_reserved(client, ngo_member):
-    book = make_book(title="Tylko w katalogu")
+    book = BookFactory(title="Tylko w katalogu")
     client.force_login(ngo_member)
     text = text_of(client.get(en(detail(book))))
     assert "No copies to lend" in text
@@ -394,7 +393,7 @@ def test_a_book_without_copies_cannot_be_reserved(client, ngo_member):
 
 
 def test_a_reader_sees_the_reserve_form_without_an_organisation_choice(client, ngo_member):
-    book = make_book(title="Rozchwytywana", copies=1)
+    book = BookFactory(title="Rozchwytywana", copies=1)
     client.force_login(ngo_member)
     page = client.get(detail(book)).content.decode()
     assert f'action="{reserve_url(book)}"' in page
@@ -402,10 +401,10 @@ def test_a_reader_sees_the_reserve_form_without_an_organisation_choice(client, n
 
 
 def test_a_member_may_reserve_for_their_organisation(client):
-    organization = make_organization(name="Stowarzyszenie Czytelników")
-    member = make_member(organization)
-    make_organization(name="Fundacja Obca")
-    book = make_book(title="Rozchwytywana", copies=1)
+    organization = OrganizationFactory(name="Stowarzyszenie Czytelników")
+    member = MemberFactory(organization=organization)
+    OrganizationFactory(name="Fundacja Obca")
+    book = BookFactory(title="Rozchwytywana", copies=1)
     client.force_login(member)
     page = client.get(detail(book)).content.decode()
     assert 'name="organization"' in page
@@ -414,19 +413,19 @@ def test_a_member_may_reserve_for_their_organisation(client):
 
 
 def test_a_reader_who_reserved_or_borrowed_the_title_is_told_so(client, ngo_member):
-    waiting_for = make_book(title="W kolejce", copies=1)
-    make_loan(copy=waiting_for.copies.get(), borrower=UserFactory())
-    make_hold(book=waiting_for, user=UserFactory())
-    make_hold(book=waiting_for, user=ngo_member)
-    ready = make_book(title="Odłożona")
-    make_hold(
+    waiting_for = BookFactory(title="W kolejce", copies=1)
+    LoanFactory(copy=waiting_for.copies.get(), borrower=UserFactory())
+    HoldFactory(book=waiting_for, user=UserFactory())
+    HoldFactory(book=waiting_for, user=ngo_member)
+    ready = BookFactory(title="Odłożona")
+    HoldFactory(
         book=ready,
         user=ngo_member,
         status=Hold.Status.READY,
         expires_on=datetime.date(2026, 12, 3),
     )
-    borrowed = make_book(title="Wypożyczona", copies=1)
-    make_loan(copy=borrowed.copies.get(), borrower=ngo_member, due_on=datetime.date(2026, 12, 12))
+    borrowed = BookFactory(title="Wypożyczona", copies=1)
+    LoanFactory(copy=borrowed.copies.get(), borrower=ngo_member, due_on=datetime.date(2026, 12, 12))
     client.force_login(ngo_member)
 
     text = text_of(client.get(en(detail(waiting_for))))
@@ -444,8 +443,8 @@ def test_the_book_page_runs_a_constant_number_of_queries(
     client, ngo_member, django_assert_max_num_queries
 ):
     # The reader is a member: the page offers reserving for the organisation.
-    MembershipFactory(user=ngo_member, organization=make_organization())
-    book = make_book(
+    MembershipFactory(user=ngo_member, organization=OrganizationFactory())
+    book = BookFactory(
         title="Rozchwytywana",
         authors=[f"Autor {n}" for n in range(8)],
         subjects=list(Subject.objects.all()[:5]),
@@ -453,12 +452,12 @@ def test_the_book_page_runs_a_constant_number_of_queries(
     )
     copies = list(book.copies.all())
     for n, copy in enumerate(copies[:15]):
-        make_loan(copy=copy, borrower=UserFactory(), days=n + 1)
+        LoanFactory(copy=copy, borrower=UserFactory(), days=n + 1)
     for copy in copies[15:25]:
-        make_hold(book=book, user=UserFactory(), status=Hold.Status.READY, copy=copy)
+        HoldFactory(book=book, user=UserFactory(), status=Hold.Status.READY, copy=copy)
     for _ in range(20):
-        make_hold(book=book, user=UserFactory())
-    make_hold(book=book, user=ngo_member)
+        HoldFactory(book=book, user=UserFactory())
+    HoldFactory(book=book, user=ngo_member)
     client.get(detail(book))
     with django_assert_max_num_queries(8):
         assert client.get(detail(book)).status_code == 200
@@ -484,7 +483,7 @@ def reserve(client, book, **data):
 def test_reserving_a_book_on_the_shelf_sets_a_copy_aside(
     client, ngo_member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    book = make_book(title="Na półce", copies=1)
+    book = BookFactory(title="Na półce", copies=1)
     client.force_login(ngo_member)
     with django_capture_on_commit_callbacks(execute=True):
         response = reserve(client, book)
@@ -498,7 +497,7 @@ def test_reserving_a_book_on_the_shelf_sets_a_copy_aside(
 
 
 def test_the_success_message_gives_the_date_to_collect_by(client, ngo_member):
-    book = make_book(title="Na półce", copies=1)
+    book = BookFactory(title="Na półce", copies=1)
     client.force_login(ngo_member)
     response = client.post(en(reserve_url(book)), follow=True)
     expires_on = Hold.objects.get(book=book, user=ngo_member).expires_on
@@ -509,9 +508,9 @@ def test_the_success_message_gives_the_date_to_collect_by(client, ngo_member):
 
 
 def test_reserving_a_lent_book_puts_the_reader_in_the_queue(client, ngo_member):
-    book = make_book(title="Rozchwytywana", copies=1)
-    make_loan(copy=book.copies.get(), borrower=UserFactory())
-    make_hold(book=book, user=UserFactory())
+    book = BookFactory(title="Rozchwytywana", copies=1)
+    LoanFactory(copy=book.copies.get(), borrower=UserFactory())
+    HoldFactory(book=book, user=UserFactory())
     client.force_login(ngo_member)
     response = client.post(en(reserve_url(book)), follow=True)
     assert Hold.objects.get(book=book, user=ngo_member).status == Hold.Status.WAITING
@@ -519,18 +518,18 @@ def test_reserving_a_lent_book_puts_the_reader_in_the_queue(client, ngo_member):
 
 
 def test_a_member_reserves_on_behalf_of_their_organisation(client):
-    organization = make_organization()
-    member = make_member(organization)
-    book = make_book(title="Na półce", copies=1)
+    organization = OrganizationFactory()
+    member = MemberFactory(organization=organization)
+    book = BookFactory(title="Na półce", copies=1)
     client.force_login(member)
     assert reserve(client, book, organization=organization.pk).status_code == 302
     assert Hold.objects.get(book=book, user=member).organization == organization
 
 
 def test_reserving_for_an_organisation_one_is_not_a_member_of_is_refused(client):
-    member = make_member(make_organization())
-    other = make_organization(name="Fundacja Obca")
-    book = make_book(title="Na półce", copies=1)
+    member = MemberFactory(organization=OrganizationFactory())
+    other = OrganizationFactory(name="Fundacja Obca")
+    book = BookFactory(title="Na półce", copies=1)
     client.force_login(member)
     response = client.post(en(reserve_url(book)), {"organization": other.pk})
     assert response.status_code == 200
@@ -539,9 +538,9 @@ def test_reserving_for_an_organisation_one_is_not_a_member_of_is_refused(client)
 
 
 def test_reserving_twice_is_refused_with_a_clear_message(client, ngo_member):
-    book = make_book(title="Rozchwytywana", copies=1)
-    make_loan(copy=book.copies.get(), borrower=UserFactory())
-    make_hold(book=book, user=ngo_member)
+    book = BookFactory(title="Rozchwytywana", copies=1)
+    LoanFactory(copy=book.copies.get(), borrower=UserFactory())
+    HoldFactory(book=book, user=ngo_member)
     client.force_login(ngo_member)
     response = client.post(en(reserve_url(book)))
     assert response.status_code == 200
@@ -556,8 +555,8 @@ def test_reserving_over_the_limit_is_refused(client, ngo_member):
     from library.models import LibrarySettings
 
     LibrarySettings.objects.filter(pk=1).update(max_active_holds=1)
-    make_hold(book=make_book(copies=1), user=ngo_member)
-    book = make_book(title="Druga", copies=1)
+    HoldFactory(book=BookFactory(copies=1), user=ngo_member)
+    book = BookFactory(title="Druga", copies=1)
     client.force_login(ngo_member)
     response = client.post(en(reserve_url(book)))
     assert response.status_code == 200
@@ -566,7 +565,7 @@ def test_reserving_over_the_limit_is_refused(client, ngo_member):
 
 
 def test_reserving_a_book_without_copies_is_refused(client, ngo_member):
-    book = make_book(title="Tylko w katalogu")
+    book = BookFactory(title="Tylko w katalogu")
     client.force_login(ngo_member)
     response = client.post(en(reserve_url(book)))
     assert response.status_code == 200
@@ -575,7 +574,7 @@ def test_reserving_a_book_without_copies_is_refused(client, ngo_member):
 
 
 def test_a_visitor_who_tries_to_reserve_is_sent_to_log_in_and_back_to_the_book(client):
-    book = make_book(title="Na półce", copies=1)
+    book = BookFactory(title="Na półce", copies=1)
     response = reserve(client, book)
     assert response.status_code == 302
     assert response.url == f"/konto/login/?next={detail(book)}"
@@ -583,7 +582,7 @@ def test_a_visitor_who_tries_to_reserve_is_sent_to_log_in_and_back_to_the_book(c
 
 
 def test_reserve_takes_only_post(client, ngo_member):
-    book = make_book(title="Na półce", copies=1)
+    book = BookFactory(title="Na półce", copies=1)
     client.force_login(ngo_member)
     assert client.get(reserve_url(book)).status_code == 405
     assert not Hold.objects.exists()
@@ -604,7 +603,7 @@ def test_the_list_links_to_the_catalogue_files(client):
 
 
 def test_the_catalogue_files_download(client):
-    make_book(title="Skuteczne pozyskiwanie funduszy", copies=1)
+    BookFactory(title="Skuteczne pozyskiwanie funduszy", copies=1)
     csv_response = client.get("/biblioteka/biblioteczka.csv")
     assert csv_response.status_code == 200
     assert csv_response["Content-Type"].startswith("text/csv")

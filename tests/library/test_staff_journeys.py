@@ -13,7 +13,7 @@ from library.books import normalize_isbn
 from library.models import Book, CatalogueImport, Copy, Hold, Loan
 from tests.factories import UserFactory
 from tests.forms import admin_save, page_errors
-from tests.library.factories import make_book, make_copy, make_loan
+from tests.library.factories import BookFactory, CopyFactory, LoanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +67,7 @@ def test_a_librarian_adds_a_book_with_authors_and_copies_then_edits_it(librarian
 
 @pytest.mark.write_path("admin:library_desk")
 def test_at_the_desk_a_copy_is_lent_renewed_and_returned(librarian, reader, mailoutbox):
-    copy = make_copy(book=make_book(title="Wolontariat w praktyce"), inventory_number="W/7")
+    copy = CopyFactory(book=BookFactory(title="Wolontariat w praktyce"), inventory_number="W/7")
     response = librarian.post(
         DESK, {"action": "lend", "inventory_number": "w/7", "email": reader.email}
     )
@@ -96,7 +96,7 @@ def test_at_the_desk_a_copy_is_lent_renewed_and_returned(librarian, reader, mail
     "admin:library_loan_changelist:return_loans",
 )
 def test_loans_are_renewed_and_returned_from_the_list(librarian, reader):
-    loans = [make_loan(copy=make_copy(), borrower=reader, days=3) for _ in range(2)]
+    loans = [LoanFactory(copy=CopyFactory(), borrower=reader, days=3) for _ in range(2)]
     pks = [loan.pk for loan in loans]
     librarian.post(
         reverse("admin:library_loan_changelist"),
@@ -117,7 +117,7 @@ def test_a_reservation_is_cancelled_from_the_list_and_the_copy_goes_back(
 ):
     from library import services
 
-    book = make_book(title="Fundraising", copies=1)
+    book = BookFactory(title="Fundraising", copies=1)
     hold = services.place_hold(book=book, user=reader)
     assert Copy.objects.get(book=book).status == Copy.Status.HELD
 
@@ -139,7 +139,7 @@ def test_a_reservation_is_cancelled_from_the_list_and_the_copy_goes_back(
     "admin:library_copy_changelist:delete_selected",
 )
 def test_copies_are_added_edited_withdrawn_restored_and_deleted(librarian):
-    book = make_book(title="Statut stowarzyszenia")
+    book = BookFactory(title="Statut stowarzyszenia")
     response = admin_save(
         librarian,
         reverse("admin:library_copy_add"),
@@ -164,7 +164,7 @@ def test_copies_are_added_edited_withdrawn_restored_and_deleted(librarian):
     response = librarian.post(reverse("admin:library_copy_delete", args=[copy.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Copy.objects.filter(pk=copy.pk).exists()
-    spare = make_copy(book=book)
+    spare = CopyFactory(book=book)
     librarian.post(
         changelist, {"action": "delete_selected", "_selected_action": [spare.pk], "post": "yes"}
     )
@@ -175,7 +175,7 @@ def test_copies_are_added_edited_withdrawn_restored_and_deleted(librarian):
     "admin:library_book_delete", "admin:library_book_changelist:delete_selected"
 )
 def test_books_without_copies_are_deleted_and_books_with_copies_are_kept(librarian):
-    book, other, kept = make_book(), make_book(), make_book(copies=1)
+    book, other, kept = BookFactory(), BookFactory(), BookFactory(copies=1)
     response = librarian.post(reverse("admin:library_book_delete", args=[book.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Book.objects.filter(pk=book.pk).exists()

@@ -10,11 +10,10 @@ import time_machine
 from django.urls import reverse
 
 from library.models import Copy, Hold, LibrarySettings, Loan
-from tests.factories import UserFactory
+from tests.factories import UserFactory, local
 from tests.forms import submitted
-from tests.library.factories import make_book, make_hold, make_loan
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_organization
+from tests.library.factories import BookFactory, HoldFactory, LoanFactory
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,9 +35,9 @@ def letters_to(mailoutbox, user):
 def test_a_reader_reserves_a_book_then_cancels_and_the_copy_goes_to_the_next_reader(
     client, ngo_member, other_ngo_member, mailoutbox
 ):
-    book = make_book(title="Skuteczne pozyskiwanie funduszy — poradnik dla NGO", copies=1)
+    book = BookFactory(title="Skuteczne pozyskiwanie funduszy — poradnik dla NGO", copies=1)
     copy = book.copies.get()
-    organization = make_organization(name="Fundacja „Źródło”")
+    organization = OrganizationFactory(name="Fundacja „Źródło”")
     MembershipFactory(user=other_ngo_member, organization=organization)
     reserve_url = reverse("library:book_reserve", args=[book.slug])
 
@@ -99,12 +98,12 @@ def test_a_reader_reserves_a_book_then_cancels_and_the_copy_goes_to_the_next_rea
 
 @pytest.mark.write_path("library:loan_renew")
 def test_a_reader_renews_a_loan_as_often_as_the_rules_allow(client, ngo_member, mailoutbox):
-    book = make_book(title="Księgowość stowarzyszeń", copies=1)
-    loan = make_loan(copy=book.copies.get(), borrower=ngo_member, days=2)
+    book = BookFactory(title="Księgowość stowarzyszeń", copies=1)
+    loan = LoanFactory(copy=book.copies.get(), borrower=ngo_member, days=2)
     Loan.objects.filter(pk=loan.pk).update(due_reminder_sent_at=NOW)
-    wanted = make_book(title="Wolontariat w praktyce", copies=1)
-    waited_for = make_loan(copy=wanted.copies.get(), borrower=ngo_member, days=2)
-    make_hold(book=wanted, user=UserFactory())
+    wanted = BookFactory(title="Wolontariat w praktyce", copies=1)
+    waited_for = LoanFactory(copy=wanted.copies.get(), borrower=ngo_member, days=2)
+    HoldFactory(book=wanted, user=UserFactory())
     client.force_login(ngo_member)
     renew_url = reverse("library:loan_renew", args=[loan.pk])
     my_library = reverse("library:my_library")

@@ -92,6 +92,22 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     status = Membership.Status.ACTIVE
 
 
+class MemberFactory(UserFactory):
+    """A user who is an active member (administrator unless `role`) of `organization`
+    (a new published one if not given): `MemberFactory(organization=org, email=...)`."""
+
+    class Params:
+        organization = factory.SubFactory(OrganizationFactory)
+        role = Membership.Role.ADMIN
+
+    membership = factory.RelatedFactory(
+        MembershipFactory,
+        factory_related_name="user",
+        organization=factory.SelfAttribute("..organization"),
+        role=factory.SelfAttribute("..role"),
+    )
+
+
 def many_organizations(count=60):
     """A directory big enough for N+1 queries to show: every organisation has
     fields, target groups and a district."""
@@ -144,17 +160,6 @@ def news_attachment(post, *, title="Regulamin konkursu", name="regulamin.pdf", c
         title=title,
         file=ContentFile(MINIMAL_PDF * 40 if content is None else content, name=name),
     )
-
-
-def news_image(width=640, height=360, name="zdjecie.png"):
-    """A PNG image upload of the given size, for `NewsPostFactory(lead_image=...)`."""
-    from io import BytesIO
-
-    from PIL import Image
-
-    buffer = BytesIO()
-    Image.new("RGB", (width, height), (23, 51, 92)).save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue(), name=name)
 
 
 def many_news_posts(count=40):

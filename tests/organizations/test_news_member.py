@@ -22,13 +22,12 @@ from PIL import Image
 
 from organizations import news_services
 from organizations.models import Membership, NewsAttachment, NewsPost
-from tests.factories import MINIMAL_PDF, UserFactory
+from tests.factories import MINIMAL_PDF, UserFactory, png_file
 from tests.organizations.factories import (
     MembershipFactory,
     NewsPostFactory,
     OrganizationFactory,
     news_attachment,
-    news_image,
 )
 
 UTC = datetime.UTC
@@ -808,7 +807,7 @@ def test_an_image_can_be_removed_and_needs_no_description_then(client, ngo_membe
         organization=org_a,
         status="draft",
         published_at=None,
-        lead_image=news_image(),
+        lead_image=png_file(),
         lead_image_alt="Plakat",
     )
     client.force_login(ngo_member)
@@ -828,7 +827,7 @@ def test_a_kept_image_still_needs_its_description(client, ngo_member, org_a):
         organization=org_a,
         status="draft",
         published_at=None,
-        lead_image=news_image(),
+        lead_image=png_file(),
         lead_image_alt="Plakat",
     )
     client.force_login(ngo_member)
@@ -884,7 +883,7 @@ def test_deleting_asks_for_confirmation_first(client, ngo_member, published_a):
 def test_deleting_removes_the_post_its_image_and_its_attachments(
     client, ngo_member, org_a, settings, django_capture_on_commit_callbacks
 ):
-    post = NewsPostFactory(organization=org_a, lead_image=news_image(), lead_image_alt="Plakat")
+    post = NewsPostFactory(organization=org_a, lead_image=png_file(), lead_image_alt="Plakat")
     news_attachment(post)
     assert len(stored_files(settings)) == 2
     client.force_login(ngo_member)

@@ -13,13 +13,13 @@ from django.utils import timezone, translation
 
 from organizations import news_services
 from organizations.models import NewsPost
+from tests.factories import png_file
 from tests.organizations.factories import (
     MembershipFactory,
     NewsPostFactory,
     OrganizationFactory,
     many_news_posts,
     news_attachment,
-    news_image,
 )
 
 LIST = "/aktualnosci/"
@@ -518,7 +518,7 @@ def test_a_funding_call_shows_its_deadline_and_whether_it_has_passed(client, dea
 
 def test_the_lead_image_has_its_description_as_alt_text_and_its_size(client):
     post = NewsPostFactory(
-        lead_image=news_image(640, 360),
+        lead_image=png_file(640, 360),
         lead_image_alt="Wolontariusze sadzą drzewa w parku",
     )
     page = client.get(f"/aktualnosci/{post.slug}/").content.decode()
@@ -529,7 +529,7 @@ def test_the_lead_image_has_its_description_as_alt_text_and_its_size(client):
 
 
 def test_a_lead_image_missing_from_storage_does_not_break_the_page(client):
-    post = NewsPostFactory(lead_image=news_image(), lead_image_alt="Plakat wydarzenia")
+    post = NewsPostFactory(lead_image=png_file(), lead_image_alt="Plakat wydarzenia")
     post.lead_image.storage.delete(post.lead_image.name)
     response = client.get(f"/aktualnosci/{post.slug}/")
     assert response.status_code == 200
@@ -788,7 +788,7 @@ def test_the_news_pages_are_valid_html(client, ngo_member, organization, tmp_pat
     post = NewsPostFactory(
         organization=organization,
         category=NewsPost.Category.EVENT,
-        lead_image=news_image(),
+        lead_image=png_file(),
         lead_image_alt="Uczestnicy warsztatów",
         event_starts_at=now + datetime.timedelta(days=3),
         event_place="ul. Pałacowa 3",

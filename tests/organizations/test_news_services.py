@@ -16,13 +16,12 @@ from PIL import Image
 
 from organizations import news_services
 from organizations.models import Membership, NewsAttachment, NewsPost
-from tests.factories import MINIMAL_PDF, UserFactory
+from tests.factories import MINIMAL_PDF, UserFactory, png_file
 from tests.organizations.factories import (
     MembershipFactory,
     NewsPostFactory,
     OrganizationFactory,
     news_attachment,
-    news_image,
 )
 
 pytestmark = pytest.mark.django_db
@@ -394,7 +393,7 @@ def test_only_a_post_waiting_for_approval_is_approved_or_rejected(staff, organiz
 def test_deleting_a_post_removes_its_files_once_committed(
     ngo_member, organization, settings, django_capture_on_commit_callbacks
 ):
-    post = NewsPostFactory(organization=organization, lead_image=news_image(), lead_image_alt="X")
+    post = NewsPostFactory(organization=organization, lead_image=png_file(), lead_image_alt="X")
     news_attachment(post)
     assert len(stored_files(settings)) == 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -426,7 +425,7 @@ def test_replacing_the_image_removes_the_old_file(
         organization=organization,
         status="draft",
         published_at=None,
-        lead_image=news_image(),
+        lead_image=png_file(),
         lead_image_alt="Stary plakat",
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -441,7 +440,7 @@ def test_a_failed_update_keeps_the_image_it_was_asked_to_remove(ngo_member, orga
         organization=organization,
         status="draft",
         published_at=None,
-        lead_image=news_image(name="plakat.png"),
+        lead_image=png_file(name="plakat.png"),
         lead_image_alt="Plakat",
     )
     with pytest.raises(ValidationError):

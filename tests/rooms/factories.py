@@ -1,86 +1,115 @@
 """Factories for the rooms module: resources, hours, closures and bookings.
 
-Plain functions that take the model's fields as keyword overrides, e.g.
-`make_resource(requires_approval=False, capacity=8)` or
-`make_booking(resource=room, start=local(2030, 3, 12, 10), end=local(2030, 3, 12, 12))`.
+factory_boy factories that take the model's fields as keyword overrides, e.g.
+`ResourceFactory(requires_approval=False, capacity=8)` or
+`BookingFactory(resource=room, start=local(2030, 3, 12, 10), end=local(2030, 3, 12, 12))`
+(times from `tests.factories.local`, on the centre's clock).
 
-Times: `local(...)` gives an aware datetime on the centre's clock (Europe/Warsaw),
-so a test says "10:00" and means what a user sees, on either side of a change to
-or from summer time.
-
-`make_booking` writes the row directly (no rules checked, no e-mails): use it for
-bookings that should already be there. `book` goes through
+`BookingFactory` writes the row directly (no rules checked, no e-mails, no history):
+use it for bookings that should already be there. `book` goes through
 `rooms.services.booking_create`, as the site does.
 """
 
 import datetime
-import itertools
-import zoneinfo
 
-from django.conf import settings
+import factory
 from django.utils import timezone
 
-from organizations.models import Membership, Organization
+from organizations.models import Organization
 from rooms.models import Booking, Closure, OpeningHours, Resource
-from tests.factories import UserFactory
-from tests.organizations.factories import MembershipFactory, OrganizationFactory
-
-_sequence = itertools.count(1)
+from tests.factories import next_weekday
+from tests.organizations.factories import OrganizationFactory
 
 
-def local(year, month, day, hour=0, minute=0):
-    """An aware datetime on the centre's local clock (settings.TIME_ZONE)."""
-    return datetime.datetime(
-        year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    )
-
-
-def next_weekday(weekday=1, *, days_ahead=7, hour=10, minute=0):
-    """The first `weekday` (0 Monday … 6 Sunday) at least `days_ahead` days from
-    today, at `hour:minute` local time: for tests that must use the real clock."""
-    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
-    day += datetime.timedelta(days=(weekday - day.weekday()) % 7)
-    return local(day.year, day.month, day.day, hour, minute)
-
-
-def make_resource(*, equipment=(), hours=None, **overrides):
+class ResourceFactory(factory.django.DjangoModelFactory):
     """A training room for 20 people with the model's defaults otherwise: bookings
     need approval, 30–480 minutes on a 30-minute grid, up to 60 days ahead and at
     least 24 hours before, no quota, no house rules; the centre's opening hours
     (Mon–Fri 08:00–16:00, migration 0003).
 
-    `hours`: {weekday: (opens, closes)} gives the resource opening hours of its
-    own, e.g. `{6: (datetime.time(8), datetime.time(16))}` for Sundays only.
+    `equipment=[...]`: Equipment rows. `hours={weekday: (opens, closes)}` gives the
+    resource opening hours of its own, e.g. `{6: (datetime.time(8), datetime.time(16))}`
+    for Sundays only.
     """
-    n = next(_sequence)
-    values = {
-        "name_pl": f"Sala testowa {n}",
-        "name_en": f"Test room {n}",
-        "slug": f"sala-testowa-{n}",
-        "kind": Resource.Kind.TRAINING_ROOM,
-        "capacity": 20,
-    }
-    values.update(overrides)
-    resource = Resource.objects.create(**values)
-    if equipment:
-        resource.equipment.set(equipment)
-    for weekday, (opens, closes) in (hours or {}).items():
-        OpeningHours.objects.create(resource=resource, weekday=weekday, opens=opens, closes=closes)
-    return resource
+
+    class Meta:
+        model = Resource
+        skip_postgeneration_save = True
+
+    name_pl = factory.Sequence(lambda n: f"Sala testowa {n}")
+    name_en = factory.Sequence(lambda n: f"Test room {n}")
+    slug = factory.Sequence(lambda n: f"sala-testowa-{n}")
+    kind = Resource.Kind.TRAINING_ROOM
+    capacity = 20
+
+    @factory.post_generation
+    def equipment(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.equipment.set(extracted)
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):
+        for weekday, (opens, closes) in (extracted or {}).items():
+            OpeningHours.objects.create(resource=obj, weekday=weekday, opens=opens, closes=closes)
 
 
-def make_board_space(**overrides):
+class BoardSpaceFactory(ResourceFactory):
     """Notice-board space: booked by whole days, one to fourteen days."""
-    values = {
-        "name_pl": f"Tablica ogłoszeń {next(_sequence)}",
-        "kind": Resource.Kind.BOARD_SPACE,
-        "capacity": 5,
-        "min_duration": 1440,
-        "max_duration": 14 * 1440,
-        "slot_step": 240,
-    }
-    values.update(overrides)
-    return make_resource(**values)
+
+    name_pl = factory.Sequence(lambda n: f"Tablica ogłoszeń {n}")
+    kind = Resource.Kind.BOARD_SPACE
+    capacity = 5
+    min_duration = 1440
+    max_duration = 14 * 1440
+    slot_step = 240
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    """A closure of the whole centre (resource=None) or of one resource, one day
+    (`start_date`) unless `end_date`."""
+
+    class Meta:
+        model = Closure
+
+    resource = None
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    end_date = factory.SelfAttribute("start_date")
+    reason_pl = "Remont"
+    reason_en = "Renovation"
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row written directly (no rules, no e-mails, no history).
+
+    Defaults: a new resource and organisation, confirmed, next week's Tuesday
+    10:00–12:00 local time (or `start` plus two hours if only `start` is given).
+    `equipment=[...]`: the equipment needed.
+    """
+
+    class Meta:
+        model = Booking
+        skip_postgeneration_save = True
+
+    resource = factory.SubFactory(ResourceFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    status = Booking.Status.CONFIRMED
+    title = "Zebranie zarządu"
+    attendees = 5
+    start = factory.LazyFunction(lambda: next_weekday(1))
+    end = factory.LazyAttribute(lambda booking: booking.start + datetime.timedelta(hours=2))
+    cancelled_at = factory.LazyAttribute(
+        lambda booking: timezone.now() if booking.status == Booking.Status.CANCELLED else None
+    )
+    rejection_reason = factory.LazyAttribute(
+        lambda booking: (
+            "Sala zajęta przez Centrum." if booking.status == Booking.Status.REJECTED else ""
+        )
+    )
+
+    @factory.post_generation
+    def equipment(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.equipment_needed.set(extracted)
 
 
 def ensure_centre_hours():
@@ -92,58 +121,6 @@ def ensure_centre_hours():
             weekday=weekday,
             defaults={"opens": datetime.time(8), "closes": datetime.time(16)},
         )
-
-
-def make_closure(*, resource=None, start_date, end_date=None, **overrides):
-    """A closure of the whole centre (resource=None) or of one resource."""
-    values = {"reason_pl": "Remont", "reason_en": "Renovation"}
-    values.update(overrides)
-    return Closure.objects.create(
-        resource=resource, start_date=start_date, end_date=end_date or start_date, **values
-    )
-
-
-def make_organization(**overrides):
-    """A published organisation."""
-    return OrganizationFactory(**overrides)
-
-
-def make_member(organization=None, *, role=Membership.Role.ADMIN, **user_fields):
-    """A user who is an active member (administrator unless `role`) of `organization`
-    (a new published one if not given)."""
-    user = UserFactory(**user_fields)
-    MembershipFactory(
-        user=user,
-        organization=organization or make_organization(),
-        role=role,
-        status=Membership.Status.ACTIVE,
-    )
-    return user
-
-
-def make_booking(*, equipment=(), **overrides):
-    """A booking row written directly (no rules, no e-mails, no history).
-
-    Defaults: a new resource and organisation, confirmed, next week's Tuesday
-    10:00–12:00 local time (or `start` plus two hours if only `start` is given).
-    """
-    values = {"status": Booking.Status.CONFIRMED, "title": "Zebranie zarządu", "attendees": 5}
-    values.update(overrides)
-    if "resource" not in values:
-        values["resource"] = make_resource()
-    if "organization" not in values:
-        values["organization"] = make_organization()
-    values.setdefault("start", next_weekday(1))
-    values.setdefault("end", values["start"] + datetime.timedelta(hours=2))
-    status = values["status"]
-    if status == Booking.Status.CANCELLED:
-        values.setdefault("cancelled_at", timezone.now())
-    if status == Booking.Status.REJECTED:
-        values.setdefault("rejection_reason", "Sala zajęta przez Centrum.")
-    booking = Booking.objects.create(**values)
-    if equipment:
-        booking.equipment_needed.set(equipment)
-    return booking
 
 
 def book(*, resource, user, organization=None, start, end=None, **overrides):

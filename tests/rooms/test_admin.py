@@ -5,7 +5,6 @@ import datetime
 import io
 import re
 
-import holidays
 import pytest
 from django.contrib import messages
 from django.contrib.auth.models import Permission
@@ -15,16 +14,15 @@ from PIL import Image
 
 from rooms.admin import ResourcePhotoForm
 from rooms.models import Booking, BookingChange, ResourcePhoto
-from tests.factories import UserFactory
+from tests.dates import working_day
+from tests.factories import UserFactory, local
+from tests.organizations.factories import MemberFactory, OrganizationFactory
 from tests.rooms.factories import (
+    BoardSpaceFactory,
+    BookingFactory,
+    ClosureFactory,
+    ResourceFactory,
     book,
-    local,
-    make_board_space,
-    make_booking,
-    make_closure,
-    make_member,
-    make_organization,
-    make_resource,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,23 +32,13 @@ ADD = "/admin/rooms/booking/add/"
 AGENDA = "/admin/rooms/booking/agenda/"
 
 
-def working_day(days_ahead=8):
-    """A Tuesday, Wednesday or Thursday at least `days_ahead` days from today that is
-    not a Polish public holiday: the centre is open there 08:00–16:00."""
-    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
-    closed = holidays.Poland(years=range(day.year, day.year + 2))
-    while day.weekday() not in (1, 2, 3) or day in closed:
-        day += datetime.timedelta(days=1)
-    return day
-
-
 def at(day, hour, minute=0):
     return local(day.year, day.month, day.day, hour, minute)
 
 
 @pytest.fixture
 def member():
-    return make_member(email="zarzad@ngo.example.org")
+    return MemberFactory(email="zarzad@ngo.example.org")
 
 
 @pytest.fixture
@@ -60,7 +48,7 @@ def organization(member):
 
 @pytest.fixture
 def room():
-    return make_resource(name_pl="Sala konferencyjna", capacity=12)
+    return ResourceFactory(name_pl="Sala konferencyjna", capacity=12)
 
 
 def pending(room, member, day, hour=10):
@@ -113,7 +101,7 @@ def test_the_list_of_bookings_shows_local_times_and_links_to_the_agenda_and_repo
     staff_client, room, organization
 ):
     day = working_day()
-    booking = make_booking(
+    booking = BookingFactory(
         resource=room, organization=organization, start=at(day, 9, 30), end=at(day, 11)
     )
     html = staff_client.get(CHANGELIST).content.decode()
@@ -127,7 +115,7 @@ def test_the_admin_index_counts_bookings_waiting_for_approval(staff_client, room
     day = working_day()
     pending(room, member, day)
     pending(room, member, day, hour=13)
-    make_booking(resource=room, start=at(day, 8), end=at(day, 9))  # confirmed
+    BookingFactory(resource=room, start=at(day, 8), end=at(day, 9))  # confirmed
     html = staff_client.get("/admin/").content.decode()
     link = re.search(
         r'<a href="/admin/rooms/booking/\?status__exact=pending">[^<]*<strong>(\d+)</strong>', html
@@ -170,7 +158,7 @@ def test_approving_a_booking_something_now_stands_against_warns_and_leaves_it_pe
     day = working_day()
     booking = pending(room, member, day)
     other = pending(room, member, day, hour=13)
-    make_closure(start_date=day, reason_pl="Awaria ogrzewania", reason_en="Heating failure")
+    ClosureFactory(start_date=day, reason_pl="Awaria ogrzewania", reason_en="Heating failure")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
@@ -200,7 +188,7 @@ def test_approving_a_booking_that_overlaps_another_one_warns(
             cursor.execute("ALTER TABLE rooms_booking DROP CONSTRAINT rooms_booking_no_overlap")
     day = working_day()
     booking = pending(room, member, day)
-    make_booking(
+    BookingFactory(
         resource=room,
         organization=organization,
         status=Booking.Status.PENDING,
@@ -253,7 +241,7 @@ def test_cancelling_asks_for_a_reason_and_e_mails_it(
     staff_client, staff, room, member, organization, mailoutbox, django_capture_on_commit_callbacks
 ):
     day = working_day()
-    booking = make_booking(
+    booking = BookingFactory(
         resource=room, organization=organization, start=at(day, 10), end=at(day, 12)
     )
     asked = staff_client.post(CHANGELIST, {"action": "cancel", "_selected_action": [booking.pk]})
@@ -284,7 +272,7 @@ def test_cancelling_a_booking_already_over_warns(
     staff_client, room, organization, django_capture_on_commit_callbacks
 ):
     past = timezone.localdate() - datetime.timedelta(days=3)
-    booking = make_booking(
+    booking = BookingFactory(
         resource=room, organization=organization, start=at(past, 10), end=at(past, 12)
     )
     response = staff_client.post(
@@ -347,7 +335,7 @@ def test_adding_an_overlapping_booking_names_the_start_field_and_saves_nothing(
     staff_client, room, organization, mailoutbox, django_capture_on_commit_callbacks
 ):
     day = working_day()
-    make_booking(resource=room, organization=organization, start=at(day, 9), end=at(day, 11))
+    BookingFactory(resource=room, organization=organization, start=at(day, 9), end=at(day, 11))
     changes = BookingChange.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(ADD, add_data(room, organization, day, "10:30", "12:00"))
@@ -383,10 +371,10 @@ def test_adding_on_a_closed_day_or_for_an_unpublished_organisation_is_refused(
     staff_client, room, organization
 ):
     day = working_day()
-    make_closure(start_date=day)
+    ClosureFactory(start_date=day)
     response = staff_client.post(ADD, add_data(room, organization, day))
     assert "start" in response.context["adminform"].form.errors
-    draft = make_organization(status="draft")
+    draft = OrganizationFactory(status="draft")
     response = staff_client.post(ADD, add_data(room, draft, working_day(days_ahead=20)))
     assert "organization" in response.context["adminform"].form.errors
     assert not Booking.objects.exists()
@@ -396,10 +384,10 @@ def test_editing_a_booking_changes_only_its_details_and_keeps_a_history(
     staff_client, staff, room, organization
 ):
     day = working_day()
-    booking = make_booking(
+    booking = BookingFactory(
         resource=room, organization=organization, start=at(day, 10), end=at(day, 12)
     )
-    other_room = make_resource()
+    other_room = ResourceFactory()
     url = f"/admin/rooms/booking/{booking.pk}/change/"
     html = staff_client.get(url).content.decode()
     assert 'name="start_0"' not in html and 'name="status"' not in html
@@ -428,7 +416,7 @@ def test_editing_a_booking_changes_only_its_details_and_keeps_a_history(
 
 
 def test_editing_cannot_exceed_the_capacity(staff_client, room, organization):
-    booking = make_booking(resource=room, organization=organization)
+    booking = BookingFactory(resource=room, organization=organization)
     response = staff_client.post(
         f"/admin/rooms/booking/{booking.pk}/change/",
         {
@@ -527,21 +515,21 @@ def test_staff_add_a_resource_with_a_photo_and_its_own_hours(staff_client):
 
 def test_the_agenda_shows_the_bookings_of_the_chosen_day(staff_client, room, organization):
     day = working_day()
-    shown = make_booking(
+    shown = BookingFactory(
         resource=room,
         organization=organization,
         start=at(day, 10),
         end=at(day, 12),
         title="Warsztaty decoupage",
     )
-    make_booking(
+    BookingFactory(
         resource=room,
         organization=organization,
         start=at(day + datetime.timedelta(days=1), 10),
         end=at(day + datetime.timedelta(days=1), 12),
         title="Zebranie jutrzejsze",
     )
-    make_booking(
+    BookingFactory(
         resource=room,
         organization=organization,
         status=Booking.Status.CANCELLED,
@@ -566,24 +554,24 @@ def test_the_week_agenda_shows_monday_to_sunday_with_closures_and_holidays(
     day = working_day()
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
-    board = make_board_space(name_pl="Tablica w holu")
+    board = BoardSpaceFactory(name_pl="Tablica w holu")
     titles = {
         monday: "Poniedziałkowe spotkanie",
         sunday: "Niedzielny kiermasz",
         sunday + datetime.timedelta(days=1): "Spotkanie z następnego tygodnia",
     }
     for on, title in titles.items():
-        make_booking(
+        BookingFactory(
             resource=room, organization=organization, start=at(on, 9), end=at(on, 10), title=title
         )
-    make_booking(
+    BookingFactory(
         resource=board,
         organization=organization,
         start=at(monday - datetime.timedelta(days=2), 0),
         end=at(monday + datetime.timedelta(days=2), 0),
         title="Plakat festynu",
     )
-    make_closure(resource=room, start_date=day, reason_pl="Malowanie sali", reason_en="Painting")
+    ClosureFactory(resource=room, start_date=day, reason_pl="Malowanie sali", reason_en="Painting")
     response = staff_client.get(AGENDA, {"dzien": day.isoformat(), "widok": "tydzien"})
     html = response.content.decode()
     assert "Poniedziałkowe spotkanie" in html and "Niedzielny kiermasz" in html
@@ -652,13 +640,13 @@ def test_the_staff_pages_need_the_permission_to_view_bookings(client, path):
 def many_bookings():
     day = working_day()
     monday = day - datetime.timedelta(days=day.weekday())
-    rooms = [make_resource() for _ in range(4)]
-    organizations = [make_organization() for _ in range(6)]
+    rooms = [ResourceFactory() for _ in range(4)]
+    organizations = [OrganizationFactory() for _ in range(6)]
     count = 0
     for offset in range(5):
         on = monday + datetime.timedelta(days=offset)
         for hour in range(8, 16):
-            make_booking(
+            BookingFactory(
                 resource=rooms[(hour + offset) % 4],
                 organization=organizations[(hour * 7 + offset) % 6],
                 status=Booking.Status.PENDING if hour % 3 else Booking.Status.CONFIRMED,
@@ -666,7 +654,7 @@ def many_bookings():
                 end=at(on, hour + 1),
             )
             count += 1
-    make_closure(start_date=monday + datetime.timedelta(days=2))
+    ClosureFactory(start_date=monday + datetime.timedelta(days=2))
     return monday, count
 
 
@@ -710,11 +698,11 @@ def test_a_room_held_for_a_training_is_not_cancelled_from_the_bookings_list(
     """Cancelling the booking would leave the training without its room while it
     still says it takes place there: staff are told to cancel the training."""
     from consultations.models import TrainingSession
-    from tests.consultations.factories import make_training
+    from tests.consultations.factories import TrainingFactory
 
     day = working_day()
-    booking = make_booking(resource=room, organization=None, start=at(day, 10), end=at(day, 12))
-    training = make_training(sessions=[], title_pl="Warsztat budżetowy")
+    booking = BookingFactory(resource=room, organization=None, start=at(day, 10), end=at(day, 12))
+    training = TrainingFactory(sessions=[], title_pl="Warsztat budżetowy")
     TrainingSession.objects.create(
         training=training, start=booking.start, end=booking.end, room=room, room_booking=booking
     )

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from rooms.models import Booking, Resource
-from tests.rooms.factories import local, make_booking, make_resource
+from tests.factories import local
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +19,8 @@ def test_send_booking_reminders_reminds_tomorrows_bookings_once(
     world, django_capture_on_commit_callbacks
 ):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    room = make_resource()
-    booking = make_booking(
+    room = ResourceFactory()
+    booking = BookingFactory(
         resource=room,
         organization=world.organization,
         start=local(tomorrow.year, tomorrow.month, tomorrow.day, 10),

@@ -2,102 +2,31 @@
 clear "just been booked" message and no error page; and on PostgreSQL the
 database itself refuses an overlap written behind the service's back.
 
-These tests need real transactions and real concurrent connections: each thread
-opens its own connection and closes it at the end.
-
-SQLite: Django's test database is in memory ("shared cache"), where a second
-connection that wants to write gets "database table is locked" at once instead of
-waiting, unlike a database file. So on SQLite the threaded tests copy the test
-database to a file for their duration (fixture `threads_share_a_database`): WAL
-and IMMEDIATE transactions (settings.py) then behave as in production. The checks
-of the exclusion constraint are skipped there: SQLite has none, by design.
+Real transactions and concurrent connections, with the shared helpers of
+tests/concurrency.py (on SQLite the test database is copied to a file meanwhile).
 """
 
 import datetime
-import sqlite3
-import threading
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from rooms import services
 from rooms.models import Booking
-from tests.rooms.factories import (
-    ensure_centre_hours,
-    local,
-    make_booking,
-    make_member,
-    make_organization,
-    make_resource,
-)
+from tests.concurrency import postgresql_only, run_together
+from tests.factories import local
+from tests.organizations.factories import MemberFactory, OrganizationFactory
+from tests.rooms.factories import BookingFactory, ResourceFactory, ensure_centre_hours
 
 THREADS = 24
 NOW = local(2030, 3, 8, 9)
 TAKEN = "This time has just been booked by someone else. Choose another time."
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-postgresql_only = pytest.mark.skipif(
-    not ON_POSTGRESQL,
-    reason="SQLite has no exclusion constraints (by design); there the booking "
-    "service's IMMEDIATE transactions keep overlaps out, as the threaded tests show",
-)
 
 
 def tue(hour, minute=0):
     return local(2030, 3, 12, hour, minute)
-
-
-@pytest.fixture
-def threads_share_a_database(tmp_path):
-    """On SQLite's in-memory test database, move to a file copy for this test."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = str(tmp_path / "threads.sqlite3")
-    copy = sqlite3.connect(path)
-    memory.backup(copy)
-    copy.close()
-    name = connection.settings_dict["NAME"]
-    # The settings dictionary is shared by every thread's connection; keep the
-    # in-memory database alive (closing its last connection would drop it).
-    connection.connection = None
-    connection.settings_dict["NAME"] = path
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def run_together(calls):
-    """Run each of `calls` in its own thread, released together by a barrier.
-    Returns [(result or None, exception or None)] in the order of `calls`."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            with translation.override("en"):
-                barrier.wait(timeout=30)
-                try:
-                    outcomes[index] = (call(), None)
-                except Exception as exc:  # noqa: BLE001 - every kind is counted below
-                    outcomes[index] = (None, exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a booking thread hung"
-    return outcomes
 
 
 def overlapping_slots(count):
@@ -128,11 +57,11 @@ def booking_call(resource, user, organization, start, end):
 
 def people(count):
     """Members of four organisations: (user, organisation) pairs."""
-    organizations = [make_organization() for _ in range(4)]
+    organizations = [OrganizationFactory() for _ in range(4)]
     pairs = []
     for i in range(count):
         organization = organizations[i % len(organizations)]
-        pairs.append((make_member(organization), organization))
+        pairs.append((MemberFactory(organization=organization), organization))
     return pairs
 
 
@@ -155,7 +84,7 @@ def test_many_people_booking_the_same_slot_at_once_one_gets_it(
     threads_share_a_database, requires_approval
 ):
     ensure_centre_hours()
-    room = make_resource(requires_approval=requires_approval)
+    room = ResourceFactory(requires_approval=requires_approval)
     calls = [
         booking_call(room, user, organization, tue(10), tue(12))
         for user, organization in people(THREADS)
@@ -167,7 +96,7 @@ def test_many_people_booking_the_same_slot_at_once_one_gets_it(
 @pytest.mark.django_db(transaction=True)
 def test_many_people_booking_overlapping_slots_at_once_one_gets_it(threads_share_a_database):
     ensure_centre_hours()
-    room = make_resource(requires_approval=False)
+    room = ResourceFactory(requires_approval=False)
     calls = [
         booking_call(room, user, organization, start, end)
         for (user, organization), (start, end) in zip(
@@ -182,7 +111,7 @@ def test_many_people_booking_overlapping_slots_at_once_one_gets_it(threads_share
 def test_bookings_that_do_not_overlap_all_succeed_at_once(threads_share_a_database):
     """Waiting for one another must not turn into errors ("database is locked")."""
     ensure_centre_hours()
-    rooms = [make_resource(requires_approval=False) for _ in range(THREADS // 2)]
+    rooms = [ResourceFactory(requires_approval=False) for _ in range(THREADS // 2)]
     calls = []
     for i, (user, organization) in enumerate(people(THREADS)):
         # Two threads per room, one in the morning and one touching it at 12:00.
@@ -206,7 +135,7 @@ def test_bookings_that_do_not_overlap_all_succeed_at_once(threads_share_a_databa
 def held():
     """A confirmed booking of a room, Tuesday 10:00–12:00."""
     ensure_centre_hours()
-    return make_booking(start=tue(10), end=tue(12), status=Booking.Status.CONFIRMED)
+    return BookingFactory(start=tue(10), end=tue(12), status=Booking.Status.CONFIRMED)
 
 
 def raw_row(held, **overrides):
@@ -282,7 +211,7 @@ def test_the_database_accepts_rows_that_do_not_hold_an_overlapping_slot(held, ov
     """The constraint must not refuse too much (on SQLite this only shows nothing else does)."""
     values = raw_row(held, **overrides)
     if values["resource"] == "other":
-        values["resource"] = make_resource()
+        values["resource"] = ResourceFactory()
 
     Booking.objects.create(**values)
 
@@ -295,7 +224,7 @@ def test_an_overlap_that_slips_past_the_check_still_gets_the_clear_message(held,
     """If the service's own check ever misses an overlap, the constraint's error
     becomes the same "just been booked" message, not an error page."""
     monkeypatch.setattr(services, "_overlap_exists", lambda *args, **kwargs: False)
-    user = make_member(held.organization)
+    user = MemberFactory(organization=held.organization)
 
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.booking_create(

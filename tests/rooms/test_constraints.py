@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from rooms.models import Booking, Closure, Equipment, OpeningHours, Resource, ResourcePhoto
-from tests.rooms.factories import local, make_booking, make_resource
+from tests.factories import local
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +31,9 @@ def refused_by_database(create, constraint):
 
 
 def test_a_booking_must_end_after_it_starts():
-    resource = make_resource()
+    resource = ResourceFactory()
     refused_by_database(
-        lambda: make_booking(
+        lambda: BookingFactory(
             resource=resource, start=local(2030, 3, 12, 10), end=local(2030, 3, 12, 10)
         ),
         "rooms_booking_end_after_start",
@@ -42,20 +43,20 @@ def test_a_booking_must_end_after_it_starts():
 
 def test_a_rejected_booking_must_have_a_reason():
     refused_by_database(
-        lambda: make_booking(status=Booking.Status.REJECTED, rejection_reason=""),
+        lambda: BookingFactory(status=Booking.Status.REJECTED, rejection_reason=""),
         "rooms_booking_rejection_has_reason",
     )
 
 
 def test_a_cancelled_booking_must_have_the_time_of_cancellation():
     refused_by_database(
-        lambda: make_booking(status=Booking.Status.CANCELLED, cancelled_at=None),
+        lambda: BookingFactory(status=Booking.Status.CANCELLED, cancelled_at=None),
         "rooms_booking_cancellation_has_time",
     )
 
 
 def test_a_booking_has_at_least_one_attendee():
-    refused_by_database(lambda: make_booking(attendees=0), "rooms_booking_attendees_positive")
+    refused_by_database(lambda: BookingFactory(attendees=0), "rooms_booking_attendees_positive")
 
 
 @pytest.mark.parametrize(
@@ -67,12 +68,12 @@ def test_a_booking_has_at_least_one_attendee():
     ],
 )
 def test_a_resource_with_impossible_settings_is_refused(values, constraint):
-    refused_by_database(lambda: make_resource(**values), constraint)
+    refused_by_database(lambda: ResourceFactory(**values), constraint)
     assert not Resource.objects.exists()
 
 
 def test_opening_hours_must_close_after_they_open():
-    resource = make_resource()
+    resource = ResourceFactory()
     refused_by_database(
         lambda: OpeningHours.objects.create(
             resource=resource, weekday=0, opens=time(16), closes=time(8)
@@ -89,7 +90,7 @@ def test_one_row_of_centre_hours_per_weekday():
 
 
 def test_one_row_of_resource_hours_per_weekday():
-    resource = make_resource(hours={0: (time(8), time(12))})
+    resource = ResourceFactory(hours={0: (time(8), time(12))})
     refused_by_database(
         lambda: OpeningHours.objects.create(
             resource=resource, weekday=0, opens=time(13), closes=time(15)
@@ -97,7 +98,7 @@ def test_one_row_of_resource_hours_per_weekday():
         None,
     )
     # Another resource may have its own Monday.
-    make_resource(hours={0: (time(8), time(12))})
+    ResourceFactory(hours={0: (time(8), time(12))})
 
 
 def test_a_closure_cannot_end_before_it_starts():
@@ -112,7 +113,7 @@ def test_a_closure_cannot_end_before_it_starts():
 
 
 def test_a_photo_must_have_a_description():
-    resource = make_resource()
+    resource = ResourceFactory()
     refused_by_database(
         lambda: ResourcePhoto.objects.create(
             resource=resource, image="rooms/photos/2030/sala.jpg", alt_pl=""

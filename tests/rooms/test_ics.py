@@ -9,8 +9,9 @@ from icalendar import Calendar
 
 from rooms import ics
 from rooms.models import Booking
-from tests.organizations.factories import MembershipFactory
-from tests.rooms.factories import local, make_booking, make_organization, make_resource
+from tests.factories import local
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,10 @@ def utc(value):
 
 @pytest.fixture
 def booking(ngo_member):
-    organization = make_organization(name="Stowarzyszenie Seniorów Bojary")
+    organization = OrganizationFactory(name="Stowarzyszenie Seniorów Bojary")
     MembershipFactory(user=ngo_member, organization=organization)
-    return make_booking(
-        resource=make_resource(name_pl="Sala szkoleniowa", name_en="Training room"),
+    return BookingFactory(
+        resource=ResourceFactory(name_pl="Sala szkoleniowa", name_en="Training room"),
         organization=organization,
         created_by=ngo_member,
         title="Walne zebranie członków",
@@ -116,7 +117,7 @@ def test_times_are_in_utc_or_come_with_their_time_zone(booking, reload):
     ],
 )
 def test_times_on_the_days_the_clocks_change(start, utc_start):
-    booking = make_booking(start=start, end=start + datetime.timedelta(hours=2))
+    booking = BookingFactory(start=start, end=start + datetime.timedelta(hours=2))
     (event,) = events(parse(ics.booking_calendar(booking)))
 
     assert utc(event["DTSTART"]) == utc_start
@@ -132,9 +133,9 @@ def test_the_attachment_is_a_calendar_file(booking):
 
 
 def test_the_public_calendar_shows_only_that_times_are_taken(booking, ngo_member):
-    other = make_booking(
+    other = BookingFactory(
         resource=booking.resource,
-        organization=make_organization(name="Fundacja Zielone Wzgórza"),
+        organization=OrganizationFactory(name="Fundacja Zielone Wzgórza"),
         title="Warsztaty dla wolontariuszy",
         start=local(2030, 3, 13, 10),
         end=local(2030, 3, 13, 12),
@@ -175,7 +176,7 @@ def test_the_public_calendar_hides_the_purpose_in_polish_too(booking):
 
 
 def test_the_private_calendar_names_each_booking(booking):
-    other = make_booking(resource=booking.resource, start=local(2030, 3, 13, 10))
+    other = BookingFactory(resource=booking.resource, start=local(2030, 3, 13, 10))
 
     found = events(parse(ics.bookings_calendar("Nasze rezerwacje", [booking, other], private=True)))
 

@@ -11,7 +11,8 @@ from icalendar import Calendar
 
 from rooms import ics, services
 from rooms.models import Booking
-from tests.rooms.factories import local, make_resource
+from tests.factories import local
+from tests.rooms.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ NOW = local(2030, 3, 1, 9)
 
 
 def test_staff_book_for_the_centre_without_an_organisation(world):
-    room = make_resource()
+    room = ResourceFactory()
     booking = services.booking_create(
         resource=room,
         organization=None,
@@ -55,7 +56,7 @@ def test_staff_book_for_the_centre_without_an_organisation(world):
 def test_members_cannot_book_without_an_organisation(world):
     with pytest.raises(ValidationError) as caught:
         services.booking_create(
-            resource=make_resource(),
+            resource=ResourceFactory(),
             organization=None,
             user=world.personas["ngo_member"],
             start=local(2030, 3, 5, 10),
@@ -69,7 +70,7 @@ def test_members_cannot_book_without_an_organisation(world):
 
 
 def test_agenda_and_report_name_the_centres_own_use(client, world):
-    room = make_resource()
+    room = ResourceFactory()
     day = world.booking.local_start.date() + datetime.timedelta(days=1)
     Booking.objects.create(
         resource=room,
@@ -89,7 +90,7 @@ def test_agenda_and_report_name_the_centres_own_use(client, world):
 
 
 def test_staff_cancel_a_booking_for_the_centres_own_use(world):
-    room = make_resource()
+    room = ResourceFactory()
     booking = Booking.objects.create(
         resource=room,
         organization=None,

@@ -11,13 +11,9 @@ from openpyxl import load_workbook
 
 from rooms.models import Booking
 from rooms.reports import usage_report
-from tests.rooms.factories import (
-    local,
-    make_board_space,
-    make_booking,
-    make_organization,
-    make_resource,
-)
+from tests.factories import local
+from tests.organizations.factories import OrganizationFactory
+from tests.rooms.factories import BoardSpaceFactory, BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +24,15 @@ JAN, FEB, MAR, APR = (datetime.date(2024, m, 1) for m in (1, 2, 3, 4))
 @pytest.fixture
 def data_set():
     """A small year (2024) whose sums are known."""
-    room_a = make_resource(name_pl="Sala A", position=1)
-    room_b = make_resource(name_pl="Sala B", position=2)
-    board = make_board_space(name_pl="Tablica w holu")
-    x = make_organization(name="Fundacja Xenia")
-    y = make_organization(name="Stowarzyszenie Ýpsilon")
-    formula = make_organization(name='=HYPERLINK("http://x.example","klik")')
+    room_a = ResourceFactory(name_pl="Sala A", position=1)
+    room_b = ResourceFactory(name_pl="Sala B", position=2)
+    board = BoardSpaceFactory(name_pl="Tablica w holu")
+    x = OrganizationFactory(name="Fundacja Xenia")
+    y = OrganizationFactory(name="Stowarzyszenie Ýpsilon")
+    formula = OrganizationFactory(name='=HYPERLINK("http://x.example","klik")')
 
     def confirmed(resource, organization, start, hours, attendees, **extra):
-        return make_booking(
+        return BookingFactory(
             resource=resource,
             organization=organization,
             start=start,
@@ -236,11 +232,11 @@ def test_the_xlsx_download_opens_and_carries_the_same_numbers(client, staff, dat
 
 
 def test_the_report_reads_one_query_for_its_numbers(client, staff, django_assert_max_num_queries):
-    rooms = [make_resource() for _ in range(3)]
-    organizations = [make_organization() for _ in range(5)]
+    rooms = [ResourceFactory() for _ in range(3)]
+    organizations = [OrganizationFactory() for _ in range(5)]
     for i in range(60):
         day = datetime.date(2024, 1 + i % 12, 3 + i % 20)
-        make_booking(
+        BookingFactory(
             resource=rooms[i % 3],
             organization=organizations[i % 5],
             start=local(day.year, day.month, day.day, 10),

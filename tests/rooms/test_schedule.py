@@ -8,7 +8,8 @@ from django.utils import translation
 
 from rooms.models import OpeningHours
 from rooms.schedule import Schedule, is_aligned, opening_hours_summary
-from tests.rooms.factories import local, make_board_space, make_closure, make_resource
+from tests.factories import local
+from tests.rooms.factories import BoardSpaceFactory, ClosureFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def day_status(resource, day):
 
 
 def test_the_centre_is_open_monday_to_friday_8_to_16_from_the_initial_data():
-    room = make_resource()
+    room = ResourceFactory()
     days = list(Schedule(room, date(2030, 3, 11), date(2030, 3, 17)).days())
 
     assert [d.day for d in days] == [date(2030, 3, 11) + datetime.timedelta(n) for n in range(7)]
@@ -56,7 +57,7 @@ def test_the_centre_is_open_monday_to_friday_8_to_16_from_the_initial_data():
 )
 def test_polish_public_holidays_on_weekdays_are_closed_with_their_name(day, name):
     assert day.weekday() < 5  # otherwise the weekday alone would close it
-    status = day_status(make_resource(), day)
+    status = day_status(ResourceFactory(), day)
 
     assert not status.is_open
     assert status.closed_reason.startswith("Public holiday: ")
@@ -64,19 +65,19 @@ def test_polish_public_holidays_on_weekdays_are_closed_with_their_name(day, name
 
 
 def test_the_holiday_name_follows_the_language():
-    room = make_resource()
+    room = ResourceFactory()
     with translation.override("pl"):
         status = day_status(room, date(2030, 11, 11))
     assert "Narodowe Święto Niepodległości" in status.closed_reason
 
 
 def test_the_working_day_after_a_holiday_is_open():
-    assert day_status(make_resource(), date(2030, 11, 12)).is_open
+    assert day_status(ResourceFactory(), date(2030, 11, 12)).is_open
 
 
 def test_a_centre_closure_closes_every_resource_on_each_of_its_days_inclusive():
-    room, other_room = make_resource(), make_resource()
-    make_closure(start_date=date(2030, 3, 12), end_date=date(2030, 3, 14), reason_en="Renovation")
+    room, other_room = ResourceFactory(), ResourceFactory()
+    ClosureFactory(start_date=date(2030, 3, 12), end_date=date(2030, 3, 14), reason_en="Renovation")
 
     for resource in (room, other_room):
         days = {d.day: d for d in Schedule(resource, date(2030, 3, 11), date(2030, 3, 15)).days()}
@@ -91,22 +92,22 @@ def test_a_centre_closure_closes_every_resource_on_each_of_its_days_inclusive():
 
 
 def test_a_resource_closure_closes_only_that_resource():
-    room, other_room = make_resource(), make_resource()
-    make_closure(resource=room, start_date=date(2030, 3, 12), reason_en="Floor varnishing")
+    room, other_room = ResourceFactory(), ResourceFactory()
+    ClosureFactory(resource=room, start_date=date(2030, 3, 12), reason_en="Floor varnishing")
 
     assert day_status(room, date(2030, 3, 12)).closed_reason == "Floor varnishing"
     assert day_status(other_room, date(2030, 3, 12)).is_open
 
 
 def test_a_closure_outside_the_range_is_not_read():
-    room = make_resource()
-    make_closure(start_date=date(2030, 3, 1), end_date=date(2030, 3, 10))
+    room = ResourceFactory()
+    ClosureFactory(start_date=date(2030, 3, 1), end_date=date(2030, 3, 10))
 
     assert Schedule(room, date(2030, 3, 11), date(2030, 3, 12)).closures == []
 
 
 def test_a_resource_with_hours_of_its_own_follows_only_those():
-    room = make_resource(hours={5: (time(9), time(13))})  # Saturdays only
+    room = ResourceFactory(hours={5: (time(9), time(13))})  # Saturdays only
 
     saturday = day_status(room, date(2030, 3, 16))
     assert (saturday.opens, saturday.closes) == (local(2030, 3, 16, 9), local(2030, 3, 16, 13))
@@ -114,13 +115,13 @@ def test_a_resource_with_hours_of_its_own_follows_only_those():
     assert not monday.is_open
     assert monday.closed_reason == "Closed on this day of the week"
     # The centre's hours still apply to the other resources.
-    assert day_status(make_resource(), date(2030, 3, 11)).is_open
+    assert day_status(ResourceFactory(), date(2030, 3, 11)).is_open
 
 
 def test_the_centres_hours_are_read_from_the_database():
     OpeningHours.objects.filter(resource=None, weekday=0).update(opens=time(10), closes=time(18))
 
-    monday = day_status(make_resource(), date(2030, 3, 11))
+    monday = day_status(ResourceFactory(), date(2030, 3, 11))
     assert (monday.opens, monday.closes) == (local(2030, 3, 11, 10), local(2030, 3, 11, 18))
 
 
@@ -134,7 +135,7 @@ def test_the_centres_hours_are_read_from_the_database():
     ],
 )
 def test_board_space_is_open_all_day_on_weekends_and_holidays(day):
-    status = day_status(make_board_space(), day)
+    status = day_status(BoardSpaceFactory(), day)
 
     assert (status.opens, status.closes) == (
         local(day.year, day.month, day.day),
@@ -143,9 +144,9 @@ def test_board_space_is_open_all_day_on_weekends_and_holidays(day):
 
 
 def test_board_space_is_closed_on_closures():
-    board = make_board_space()
-    make_closure(start_date=date(2030, 3, 16), reason_en="Moving the boards")
-    make_closure(resource=board, start_date=date(2030, 3, 18), reason_en="New boards")
+    board = BoardSpaceFactory()
+    ClosureFactory(start_date=date(2030, 3, 16), reason_en="Moving the boards")
+    ClosureFactory(resource=board, start_date=date(2030, 3, 18), reason_en="New boards")
 
     assert day_status(board, date(2030, 3, 16)).closed_reason == "Moving the boards"
     assert day_status(board, date(2030, 3, 17)).is_open
@@ -162,7 +163,7 @@ def test_board_space_is_closed_on_closures():
     ],
 )
 def test_hours_keep_the_local_clock_on_the_days_the_clocks_change(day, utc_opens, utc_closes):
-    room = make_resource(hours={6: (time(8), time(16))})  # open on Sundays
+    room = ResourceFactory(hours={6: (time(8), time(16))})  # open on Sundays
 
     status = day_status(room, day)
 
@@ -173,7 +174,7 @@ def test_hours_keep_the_local_clock_on_the_days_the_clocks_change(day, utc_opens
 
 @pytest.mark.parametrize(("day", "hours"), [(date(2030, 3, 31), 23), (date(2030, 10, 27), 25)])
 def test_a_board_space_day_runs_from_local_midnight_to_midnight_across_the_change(day, hours):
-    status = day_status(make_board_space(), day)
+    status = day_status(BoardSpaceFactory(), day)
 
     assert status.opens == local(day.year, day.month, day.day)
     # Subtract in UTC: Python subtracts two times of one zone on the wall clock.
@@ -203,13 +204,13 @@ def test_the_slot_grid_is_on_the_local_clock(moment, step, aligned):
 
 
 def test_a_schedule_costs_the_same_few_queries_however_many_days(django_assert_num_queries):
-    room = make_resource()
-    make_closure(start_date=date(2030, 5, 2))
+    room = ResourceFactory()
+    ClosureFactory(start_date=date(2030, 5, 2))
     with django_assert_num_queries(2):  # hours (own and centre's), closures
         schedule = Schedule(room, date(2030, 1, 1), date(2030, 12, 31))
         days = list(schedule.days())
     assert len(days) == 365
-    others = [make_resource() for _ in range(5)]
+    others = [ResourceFactory() for _ in range(5)]
     with django_assert_num_queries(2):  # the same two for any number of resources
         schedules = Schedule.for_resources([room, *others], date(2030, 1, 1), date(2030, 1, 31))
         assert all(len(list(s.days())) == 31 for s in schedules.values())
@@ -219,8 +220,8 @@ def test_a_schedule_costs_the_same_few_queries_however_many_days(django_assert_n
 
 def test_opening_hours_summary_lists_the_open_weekdays():
     with translation.override("en"):
-        assert opening_hours_summary(make_resource()) == [
+        assert opening_hours_summary(ResourceFactory()) == [
             (day, "08:00–16:00") for day in ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
         ]
-        room = make_resource(hours={6: (time(9), time(12, 30))})
+        room = ResourceFactory(hours={6: (time(9), time(12, 30))})
         assert opening_hours_summary(room) == [("Sunday", "09:00–12:30")]

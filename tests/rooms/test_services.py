@@ -18,16 +18,14 @@ from organizations.models import Membership, Organization
 from rooms import services
 from rooms.models import Booking, BookingChange, BookingSeries
 from rooms.services import SeriesMode
-from tests.organizations.factories import MembershipFactory
+from tests.factories import local
+from tests.organizations.factories import MemberFactory, MembershipFactory, OrganizationFactory
 from tests.rooms.factories import (
+    BoardSpaceFactory,
+    BookingFactory,
+    ClosureFactory,
+    ResourceFactory,
     book,
-    local,
-    make_board_space,
-    make_booking,
-    make_closure,
-    make_member,
-    make_organization,
-    make_resource,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +53,14 @@ def _english(settings):
 
 @pytest.fixture
 def organization(ngo_member):
-    organization = make_organization(name="Stowarzyszenie Seniorów Bojary")
+    organization = OrganizationFactory(name="Stowarzyszenie Seniorów Bojary")
     MembershipFactory(user=ngo_member, organization=organization)
     return organization
 
 
 @pytest.fixture
 def other_organization(other_ngo_member):
-    organization = make_organization(name="Fundacja Zielone Wzgórza")
+    organization = OrganizationFactory(name="Fundacja Zielone Wzgórza")
     MembershipFactory(user=other_ngo_member, organization=organization)
     return organization
 
@@ -70,14 +68,14 @@ def other_organization(other_ngo_member):
 @pytest.fixture
 def room():
     """Confirmed at once (no approval), 20 people, the centre's hours."""
-    return make_resource(
+    return ResourceFactory(
         name_pl="Sala szkoleniowa", name_en="Training room", requires_approval=False
     )
 
 
 @pytest.fixture
 def approval_room():
-    return make_resource(name_pl="Sala spotkań", name_en="Meeting room", requires_approval=True)
+    return ResourceFactory(name_pl="Sala spotkań", name_en="Meeting room", requires_approval=True)
 
 
 def refused(field, words, **kwargs):
@@ -115,7 +113,7 @@ def test_a_member_books_for_their_published_organisation(room, organization, ngo
 
 
 def test_an_editor_may_book_too(room, organization):
-    editor = make_member(organization, role=Membership.Role.EDITOR)
+    editor = MemberFactory(organization=organization, role=Membership.Role.EDITOR)
 
     assert book(resource=room, user=editor, start=tue(10), now=NOW).pk
 
@@ -135,7 +133,7 @@ def test_a_user_who_is_not_a_member_is_refused_on_organization(
 
 
 def test_a_member_whose_membership_is_only_requested_is_refused(room, organization):
-    applicant = make_member(organization)
+    applicant = MemberFactory(organization=organization)
     Membership.objects.filter(user=applicant).update(status=Membership.Status.PENDING)
 
     refused(
@@ -192,7 +190,7 @@ def test_staff_cannot_book_for_an_unpublished_organisation_either(room, organiza
 
 
 def test_an_inactive_resource_cannot_be_booked(organization, ngo_member):
-    room = make_resource(is_active=False)
+    room = ResourceFactory(is_active=False)
 
     refused(
         "resource",
@@ -226,7 +224,7 @@ def test_the_booking_must_say_what_it_is_for(room, organization, ngo_member):
 def test_the_new_booking_waits_for_approval_only_if_the_resource_requires_it(
     organization, ngo_member, requires_approval, status
 ):
-    room = make_resource(requires_approval=requires_approval)
+    room = ResourceFactory(requires_approval=requires_approval)
 
     booking = book(resource=room, user=ngo_member, start=tue(10), now=NOW)
 
@@ -254,7 +252,7 @@ def test_a_booking_made_by_staff_is_confirmed_at_once(approval_room, organizatio
 def test_pending_and_confirmed_bookings_hold_their_slot(
     room, organization, ngo_member, other_organization, status
 ):
-    make_booking(
+    BookingFactory(
         resource=room, organization=other_organization, start=tue(10), end=tue(12), status=status
     )
 
@@ -273,7 +271,7 @@ def test_pending_and_confirmed_bookings_hold_their_slot(
 def test_rejected_and_cancelled_bookings_free_their_slot(
     room, organization, ngo_member, other_organization, status
 ):
-    make_booking(
+    BookingFactory(
         resource=room, organization=other_organization, start=tue(10), end=tue(12), status=status
     )
 
@@ -326,7 +324,7 @@ def test_touching_bookings_are_allowed(room, organization, ngo_member):
 def test_the_same_time_in_another_resource_is_free(room, organization, ngo_member):
     book(resource=room, user=ngo_member, start=tue(10), end=tue(12), now=NOW)
 
-    assert book(resource=make_resource(), user=ngo_member, start=tue(10), end=tue(12), now=NOW)
+    assert book(resource=ResourceFactory(), user=ngo_member, start=tue(10), end=tue(12), now=NOW)
 
 
 # --- When: bad input ------------------------------------------------------------------
@@ -396,7 +394,7 @@ def test_a_polish_public_holiday_is_refused(room, organization, ngo_member):
 def test_a_holiday_is_refused_even_where_the_resource_opens_on_that_weekday(
     organization, ngo_member
 ):
-    room = make_resource(hours={6: (time(8), time(16))})  # Sundays
+    room = ResourceFactory(hours={6: (time(8), time(16))})  # Sundays
     easter_sunday = local(2030, 4, 21, 10)
 
     refused(
@@ -411,7 +409,7 @@ def test_a_holiday_is_refused_even_where_the_resource_opens_on_that_weekday(
 
 @pytest.mark.parametrize("whose", ["centre", "resource"])
 def test_a_closure_is_refused(room, organization, ngo_member, whose):
-    make_closure(
+    ClosureFactory(
         resource=room if whose == "resource" else None,
         start_date=date(2030, 3, 11),
         end_date=date(2030, 3, 13),
@@ -429,7 +427,7 @@ def test_a_closure_is_refused(room, organization, ngo_member, whose):
 
 
 def test_a_closure_of_another_resource_does_not_matter(room, organization, ngo_member):
-    make_closure(resource=make_resource(), start_date=date(*TUESDAY))
+    ClosureFactory(resource=ResourceFactory(), start_date=date(*TUESDAY))
 
     assert book(resource=room, user=ngo_member, start=tue(10), now=NOW)
 
@@ -506,7 +504,7 @@ def test_staff_may_book_at_short_notice_and_far_ahead(room, organization, staff)
 
 
 def test_too_long_is_refused(organization, ngo_member):
-    room = make_resource(max_duration=120)
+    room = ResourceFactory(max_duration=120)
 
     refused(
         "end",
@@ -521,7 +519,7 @@ def test_too_long_is_refused(organization, ngo_member):
 
 
 def test_too_short_is_refused(organization, ngo_member):
-    room = make_resource(min_duration=60)
+    room = ResourceFactory(min_duration=60)
 
     refused(
         "end",
@@ -574,7 +572,7 @@ def test_nobody_attending_is_refused(room, organization, ngo_member):
 
 
 def test_house_rules_must_be_accepted_where_the_resource_has_them(organization, ngo_member):
-    room = make_resource(house_rules_pl="Nie wnosimy jedzenia.", house_rules_en="No food.")
+    room = ResourceFactory(house_rules_pl="Nie wnosimy jedzenia.", house_rules_en="No food.")
 
     refused(
         "rules_accepted",
@@ -598,15 +596,15 @@ def test_no_house_rules_no_acceptance_needed(room, organization, ngo_member):
 
 @pytest.fixture
 def quota_room():
-    return make_resource(name_en="Quota room", requires_approval=False, monthly_quota_hours=4)
+    return ResourceFactory(name_en="Quota room", requires_approval=False, monthly_quota_hours=4)
 
 
 @pytest.mark.parametrize("status", [Booking.Status.PENDING, Booking.Status.CONFIRMED])
 def test_the_monthly_quota_counts_pending_and_confirmed_bookings(
     quota_room, organization, ngo_member, status
 ):
-    make_booking(resource=quota_room, organization=organization, start=tue(10), end=tue(12))
-    make_booking(
+    BookingFactory(resource=quota_room, organization=organization, start=tue(10), end=tue(12))
+    BookingFactory(
         resource=quota_room,
         organization=organization,
         start=local(2030, 3, 13, 10),
@@ -626,7 +624,7 @@ def test_the_monthly_quota_counts_pending_and_confirmed_bookings(
 
 
 def test_the_quota_says_how_much_is_left(quota_room, organization, ngo_member):
-    make_booking(resource=quota_room, organization=organization, start=tue(10), end=tue(12, 30))
+    BookingFactory(resource=quota_room, organization=organization, start=tue(10), end=tue(12, 30))
 
     refused(
         "end",
@@ -654,7 +652,7 @@ def test_the_quota_says_how_much_is_left(quota_room, organization, ngo_member):
 def test_the_quota_counts_nothing_else(
     quota_room, organization, ngo_member, other_organization, other
 ):
-    make_booking(resource=quota_room, organization=organization, start=tue(10), end=tue(12))
+    BookingFactory(resource=quota_room, organization=organization, start=tue(10), end=tue(12))
     values = {
         "resource": quota_room,
         "organization": organization,
@@ -664,8 +662,8 @@ def test_the_quota_counts_nothing_else(
     if values["organization"] == "other":
         values["organization"] = other_organization
     if values["resource"] == "other":
-        values["resource"] = make_resource()
-    make_booking(**values)
+        values["resource"] = ResourceFactory()
+    BookingFactory(**values)
 
     # 2 h booked + 2 h more = the 4 h limit, not over it.
     assert book(
@@ -680,14 +678,14 @@ def test_the_quota_counts_nothing_else(
 def test_the_quota_month_is_the_local_calendar_month(organization, ngo_member):
     """1 April 00:00 in Warsaw is 31 March 22:00 UTC: a day booked from then counts
     in April, both when it is booked and when it is counted later."""
-    board = make_board_space(name_en="Board", monthly_quota_hours=48, requires_approval=False)
+    board = BoardSpaceFactory(name_en="Board", monthly_quota_hours=48, requires_approval=False)
 
     def day(month, day_of_month):
         return local(2030, month, day_of_month), local(2030, month, day_of_month + 1)
 
     for month, day_of_month in [(3, 27), (4, 1), (4, 2)]:
         start, end = day(month, day_of_month)
-        make_booking(resource=board, organization=organization, start=start, end=end)
+        BookingFactory(resource=board, organization=organization, start=start, end=end)
 
     # March has 24 hours left (1 April is not March's), May all 48 (1 May is May's).
     for month, day_of_month in [(3, 28), (5, 1)]:
@@ -708,7 +706,7 @@ def test_the_quota_month_is_the_local_calendar_month(organization, ngo_member):
 
 
 def test_staff_are_not_held_to_the_quota(quota_room, organization, staff):
-    make_booking(resource=quota_room, organization=organization, start=tue(8), end=tue(12))
+    BookingFactory(resource=quota_room, organization=organization, start=tue(8), end=tue(12))
 
     assert book(
         resource=quota_room,
@@ -722,11 +720,11 @@ def test_staff_are_not_held_to_the_quota(quota_room, organization, staff):
 
 
 def test_quota_helpers(quota_room, organization):
-    make_booking(resource=quota_room, organization=organization, start=tue(10), end=tue(11, 30))
+    BookingFactory(resource=quota_room, organization=organization, start=tue(10), end=tue(11, 30))
 
     assert services.quota_left_minutes(quota_room, organization, tue(10)) == 150
     assert services.minutes_booked_summary(quota_room, organization, tue(10)) == (90, 240)
-    assert services.quota_left_minutes(make_resource(), organization, tue(10)) is None
+    assert services.quota_left_minutes(ResourceFactory(), organization, tue(10)) is None
 
 
 # --- The days the clocks change -------------------------------------------------------
@@ -747,7 +745,7 @@ def test_quota_helpers(quota_room, organization):
 def test_a_booking_on_the_day_the_clocks_change_keeps_its_local_times(
     organization, ngo_member, day, now, utc_start
 ):
-    room = make_resource(hours={6: (time(8), time(16))})  # open on Sundays
+    room = ResourceFactory(hours={6: (time(8), time(16))})  # open on Sundays
     start = local(day.year, day.month, day.day, 10)
 
     booking = book(resource=room, user=ngo_member, start=start, end=start + 2 * HOUR, now=now)
@@ -764,7 +762,7 @@ def test_a_booking_on_the_day_the_clocks_change_keeps_its_local_times(
 
 @pytest.fixture
 def board():
-    return make_board_space(name_en="Notice board", requires_approval=False)
+    return BoardSpaceFactory(name_en="Notice board", requires_approval=False)
 
 
 @pytest.mark.parametrize(
@@ -819,7 +817,7 @@ def test_board_space_is_refused_for_anything_but_whole_days(
 
 @pytest.mark.parametrize("whose", ["centre", "resource"])
 def test_board_space_is_refused_over_a_closure(board, organization, ngo_member, whose):
-    make_closure(
+    ClosureFactory(
         resource=board if whose == "resource" else None,
         start_date=date(2030, 3, 17),
         reason_en="New boards",
@@ -910,7 +908,7 @@ SERIES_NOW = local(2030, 4, 1, 9)
 @pytest.fixture
 def taken_monday(room, other_organization):
     """The second Monday is taken; the third is Easter Monday."""
-    return make_booking(
+    return BookingFactory(
         resource=room,
         organization=other_organization,
         start=local(2030, 4, 15, 11),
@@ -1029,7 +1027,7 @@ def test_series_keeps_local_10_00_across_the_change_to_summer_time(room, organiz
 
 
 def test_series_quota_counts_the_series_own_dates_within_a_month(organization, ngo_member):
-    room = make_resource(requires_approval=False, monthly_quota_hours=4)
+    room = ResourceFactory(requires_approval=False, monthly_quota_hours=4)
     values = series_kwargs(
         room,
         organization,
@@ -1064,8 +1062,8 @@ def test_series_quota_counts_the_series_own_dates_within_a_month(organization, n
 
 
 def test_series_quota_also_counts_bookings_already_made(organization, ngo_member):
-    room = make_resource(requires_approval=False, monthly_quota_hours=4)
-    make_booking(resource=room, organization=organization, start=local(2030, 3, 28, 10))
+    room = ResourceFactory(requires_approval=False, monthly_quota_hours=4)
+    BookingFactory(resource=room, organization=organization, start=local(2030, 3, 28, 10))
     values = series_kwargs(
         room, organization, ngo_member, start=tue(10), end=tue(12), until=date(2030, 3, 26), now=NOW
     )
@@ -1111,7 +1109,7 @@ def test_staff_approve_a_pending_booking(pending, staff):
 
 @pytest.mark.parametrize("whose", ["centre", "resource"])
 def test_a_booking_whose_day_became_a_closure_is_not_approved_unless_forced(pending, staff, whose):
-    make_closure(
+    ClosureFactory(
         resource=pending.resource if whose == "resource" else None,
         start_date=date(*TUESDAY),
         reason_en="Burst pipe",
@@ -1134,7 +1132,7 @@ def test_a_booking_whose_day_became_a_closure_is_not_approved_unless_forced(pend
 
 def test_booking_conflicts_lists_what_stands_against_a_booking(pending):
     assert services.booking_conflicts(pending) == []
-    make_closure(start_date=date(*TUESDAY), reason_en="Burst pipe")
+    ClosureFactory(start_date=date(*TUESDAY), reason_en="Burst pipe")
 
     assert any("Burst pipe" in problem for problem in services.booking_conflicts(pending))
 
@@ -1421,8 +1419,8 @@ def test_a_cancellation_by_staff_says_so(
 def test_the_organisations_leaders_and_the_person_who_booked_are_told(
     room, organization, ngo_member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    editor = make_member(organization, role=Membership.Role.EDITOR)
-    second_admin = make_member(organization)
+    editor = MemberFactory(organization=organization, role=Membership.Role.EDITOR)
+    second_admin = MemberFactory(organization=organization)
 
     with django_capture_on_commit_callbacks(execute=True):
         book(resource=room, user=editor, start=tue(10), now=NOW)
@@ -1473,7 +1471,7 @@ def test_reminders_go_for_tomorrows_confirmed_bookings_only_and_once(
     wednesday = local(2030, 3, 13, 8)
 
     def row(start, **values):
-        return make_booking(
+        return BookingFactory(
             resource=room, organization=organization, created_by=ngo_member, start=start, **values
         )
 
@@ -1482,8 +1480,8 @@ def test_reminders_go_for_tomorrows_confirmed_bookings_only_and_once(
     row(wednesday + 5 * HOUR, status=Booking.Status.CANCELLED)
     row(local(2030, 3, 12, 10))  # today
     row(local(2030, 3, 14, 8))  # the day after tomorrow
-    other_room_due = make_booking(
-        resource=make_resource(), organization=other_organization, start=local(2030, 3, 13, 23)
+    other_room_due = BookingFactory(
+        resource=ResourceFactory(), organization=other_organization, start=local(2030, 3, 13, 23)
     )
 
     with django_capture_on_commit_callbacks(execute=True):

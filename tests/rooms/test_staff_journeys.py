@@ -7,13 +7,13 @@ sent (on-commit callbacks run for real here)."""
 
 import datetime
 
-import holidays
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cwop_portal.dates import at, local_zone
 from rooms.models import Booking, BookingChange, Equipment, MailItem
-from rooms.schedule import at, local_zone
+from tests.dates import free_tuesday
 from tests.forms import admin_form_data, page_errors, post_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,14 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def shown_messages(response):
     return [str(message) for message in response.context["messages"]]
-
-
-def free_tuesday(after):
-    day = after + datetime.timedelta(days=14)
-    day += datetime.timedelta(days=(1 - day.weekday()) % 7)
-    while day in holidays.Poland(years=day.year):
-        day += datetime.timedelta(days=7)
-    return day
 
 
 @pytest.mark.write_path("admin:rooms_booking_add")

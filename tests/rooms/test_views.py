@@ -5,15 +5,16 @@ the calendar feeds."""
 import datetime
 import re
 
-import holidays
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from cwop_portal.dates import polish_holidays
 from rooms.models import Booking, CalendarFeed, Closure
-from tests.rooms.factories import local, make_booking, make_resource
+from tests.factories import local
+from tests.rooms.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def working_day(weekday=1, weeks_ahead=2):
     the real clock never land on 24 December."""
     day = timezone.localdate() + datetime.timedelta(weeks=weeks_ahead)
     day += datetime.timedelta(days=(weekday - day.weekday()) % 7)
-    closed = holidays.Poland(years=range(day.year, day.year + 2))
+    closed = polish_holidays(range(day.year, day.year + 2))
     # The day and the two weeks after it (a repeated booking's dates) are working days.
     while any(day + datetime.timedelta(weeks=k) in closed for k in range(3)):
         day += datetime.timedelta(days=7)
@@ -66,7 +67,7 @@ def errors_of(response):
 
 
 def test_list_shows_active_resources_with_capacity_and_equipment(client, world):
-    hidden = make_resource(name_pl="Stara sala", is_active=False)
+    hidden = ResourceFactory(name_pl="Stara sala", is_active=False)
     response = client.get(reverse("rooms:resource_list"))
     page = response.content.decode()
     assert "Sala szkoleniowa" in page
@@ -78,7 +79,7 @@ def test_filters_by_kind_capacity_equipment_and_free_time(client, world):
     from rooms.models import Equipment
 
     projector = Equipment.objects.get(slug="projektor")
-    small = make_resource(name_pl="Mała salka", capacity=4, equipment=[projector])
+    small = ResourceFactory(name_pl="Mała salka", capacity=4, equipment=[projector])
     url = reverse("rooms:resource_list")
     assert "Mała salka" not in client.get(url, {"capacity": 10}).content.decode()
     page = client.get(url, {"equipment": "projektor"}).content.decode()
@@ -150,7 +151,7 @@ def test_malformed_week_shows_the_current_week(client, world, week):
 def test_week_calendar_has_constant_queries_with_many_bookings(
     client, world, django_assert_max_num_queries
 ):
-    resource = make_resource()
+    resource = ResourceFactory()
     organization = world.organization
     start_day = timezone.localdate() - datetime.timedelta(days=400)
     rows = []
@@ -173,7 +174,7 @@ def test_week_calendar_has_constant_queries_with_many_bookings(
     with django_assert_max_num_queries(10):
         assert client.get(reverse("rooms:resource_list")).status_code == 200
     for n in range(6):  # the "free at a time" filter: no queries per resource
-        make_resource(name_pl=f"Sala {n}")
+        ResourceFactory(name_pl=f"Sala {n}")
     free_filter = {"date": "2030-06-04", "time_from": "10:00", "time_to": "12:00"}
     with django_assert_max_num_queries(10):
         assert client.get(reverse("rooms:resource_list"), free_filter).status_code == 200
@@ -273,7 +274,7 @@ def test_repeated_booking_shows_the_dates_then_books_only_free_ones(client, worl
     day = working_day(weekday=3)
     url = reverse("rooms:booking_create", args=[world.resource.slug])
     taken = day + datetime.timedelta(weeks=1)
-    make_booking(
+    BookingFactory(
         resource=world.resource,
         organization=world.other_organization,
         start=at_day(taken, 10),
@@ -359,7 +360,7 @@ def test_a_reason_the_form_refuses_is_named_and_nothing_is_cancelled(
 
 def test_member_cannot_cancel_after_the_cut_off(client, world):
     soon = timezone.now() + datetime.timedelta(hours=3)
-    booking = make_booking(
+    booking = BookingFactory(
         resource=world.resource,
         organization=world.organization,
         start=soon,

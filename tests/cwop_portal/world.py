@@ -1,0 +1,15 @@
+"""The base's part of the `world` fixture (tests/conftest.py): a document and a
+newcomer's e-mail confirmation key."""
+
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+from tests.factories import DocumentFactory, UserFactory
+
+
+def build(w):
+    w.document = DocumentFactory(title_pl="Regulamin Centrum", title_en="Rules of the centre")
+    newcomer = UserFactory(email="newcomer@example.org")
+    address = EmailAddress.objects.get(user=newcomer)
+    address.verified = False
+    address.save()
+    w.email_confirmation_key = EmailConfirmationHMAC(address).key
