@@ -36,7 +36,6 @@ from consultations.models import (
     Advisor,
     AdvisorGroup,
     Appointment,
-    AppointmentChange,
     AvailabilityException,
     AvailabilityRule,
     ConsultationSettings,
@@ -49,6 +48,7 @@ from consultations.models import (
 from cwop_portal.admin import SingletonAdmin
 from cwop_portal.admin_helpers import (
     DateFilter,
+    HistoryAdminMixin,
     ServiceActionsMixin,
     ServiceRefusalMixin,
     ask_reason,
@@ -331,7 +331,7 @@ class AdvisorAdmin(ServiceRefusalMixin, admin.ModelAdmin):
 
 
 @admin.register(ConsultationSettings)
-class ConsultationSettingsAdmin(SingletonAdmin):
+class ConsultationSettingsAdmin(HistoryAdminMixin, SingletonAdmin):
     """The row is made by migration 0003 (and by `load()` if ever missing), so there
     is never anything to add: no query on every admin page's menu to find out."""
 
@@ -358,51 +358,6 @@ class AppointmentDateFilter(DateFilter):
 
 
 # The history's actions (`consultations.services` writes the codes).
-HISTORY_ACTIONS = {
-    "booked": _("booked"),
-    "confirmed": _("e-mail address confirmed"),
-    "cancelled": _("cancelled"),
-    "expired": _("not confirmed in time"),
-    "rescheduled": _("moved to another time"),
-    "marked": _("attendance marked"),
-    "notes": _("private notes changed"),
-}
-# Notes the services write as codes: a status ("held"), a change of status
-# ("confirmed → attended"), or who did it.
-HISTORY_NOTES = {"client": _("by the client"), "e-mail": _("with the link in the e-mail")}
-
-
-class AppointmentChangeInline(admin.TabularInline):
-    """The appointment's history, read-only, in words."""
-
-    model = AppointmentChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "user", "what", "details"]
-    readonly_fields = fields
-    ordering = ["-created_at", "-pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("action"))
-    def what(self, obj):
-        return HISTORY_ACTIONS.get(obj.action, obj.action)
-
-    @admin.display(description=_("note"))
-    def details(self, obj):
-        if obj.note in HISTORY_NOTES:
-            return HISTORY_NOTES[obj.note]
-        statuses = dict(Appointment.Status.choices)
-        parts = obj.note.split(" → ")
-        if all(part in statuses for part in parts):
-            return " → ".join(str(statuses[part]) for part in parts)
-        return obj.note
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
-
-
 class AppointmentForm(forms.ModelForm):
     class Meta:
         model = Appointment
@@ -411,7 +366,8 @@ class AppointmentForm(forms.ModelForm):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class AppointmentAdmin(HistoryAdminMixin, ServiceActionsMixin, admin.ModelAdmin):
+    records_admin_saves = False  # the services record
     form = AppointmentForm
     list_display = [
         "advisor",
@@ -429,7 +385,6 @@ class AppointmentAdmin(ServiceActionsMixin, admin.ModelAdmin):
     date_hierarchy = "start"
     ordering = ["-start", "-pk"]
     actions = ["mark_attended", "mark_no_show", "cancel"]
-    inlines = [AppointmentChangeInline]
     fieldsets = (
         (
             None,
@@ -732,7 +687,7 @@ class TrainingForm(forms.ModelForm):
 
 
 @admin.register(Training)
-class TrainingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
+class TrainingAdmin(HistoryAdminMixin, ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
     form = TrainingForm
     list_display = [
         "title_pl",
@@ -862,6 +817,7 @@ class TrainingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
         changed = [name for name in form.changed_data if name in concrete and name != "capacity"]
         if changed:
             obj.save(update_fields=[*changed, "updated_at"])
+        self.record_admin_save(request, obj, form, change, exclude=["capacity"])
         return None
 
     # -- actions --
@@ -1024,7 +980,7 @@ def attendees_workbook(training, sessions, registrations):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class RegistrationAdmin(HistoryAdminMixin, ServiceActionsMixin, admin.ModelAdmin):
     list_display = ["name", "email", "training", "organization", "status", "attended", "created_at"]
     list_filter = ["training", "status", "attended", "is_demo"]
     list_select_related = ["training", "organization"]

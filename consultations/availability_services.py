@@ -9,16 +9,26 @@ undoes the whole save. Two saves at once therefore come one after the other and
 the second sees the first's rows: together they cannot create overlapping hours.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from consultations.models import Advisor, AvailabilityException, AvailabilityRule
 
+if TYPE_CHECKING:
+    from cwop_portal.models import User
+
 ROW_MODELS = (AvailabilityRule, AvailabilityException)
+AvailabilityRow = AvailabilityRule | AvailabilityException
 
 
-def can_manage_availability(advisor, user):
+def can_manage_availability(advisor: Advisor, user: User | AnonymousUser | None) -> bool:
     """Staff, or the advisor themself (through their account)."""
     return user is not None and (
         user.is_staff or (advisor.user_id is not None and advisor.user_id == user.pk)
@@ -26,7 +36,13 @@ def can_manage_availability(advisor, user):
 
 
 @transaction.atomic
-def availability_save(*, advisor, user, save=(), delete=()):
+def availability_save(
+    *,
+    advisor: Advisor,
+    user: User | AnonymousUser | None,
+    save: Iterable[AvailabilityRow] = (),
+    delete: Iterable[AvailabilityRow] = (),
+) -> Advisor:
     """Save the rules and exceptions in `save` (new or changed rows of `advisor`)
     and delete those in `delete`, all or nothing. Raises ValidationError (on the
     row's fields) when a row breaks a rule."""

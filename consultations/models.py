@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from cwop_portal.history import ChangeRecord
 from cwop_portal.images import validate_image_upload
 from cwop_portal.models import DownloadableFileMixin, TranslatedFieldsMixin, localized_property
 from cwop_portal.validators import validate_document_file
@@ -387,6 +389,23 @@ class ConsultationSettings(models.Model):
         return cls.objects.get_or_create(pk=1)[0]
 
 
+class ConsultationSettingsChange(ChangeRecord):
+    """History of the consultation rules: who changed which, when, old → new."""
+
+    subject_field = "settings"
+
+    settings = models.ForeignKey(
+        ConsultationSettings,
+        verbose_name=_("consultation settings"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("change of the consultation settings")
+        verbose_name_plural = _("history of the consultation settings")
+
+
 def client_language(code):
     """The language of the e-mails to a client who used the pages in `code` (the
     active language): one the portal speaks, else its main language."""
@@ -413,6 +432,15 @@ class Appointment(models.Model):
 
     # These keep the advisor busy (the exclusion constraint's condition).
     BUSY_STATUSES = [Status.HELD, Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW]
+    # The client's own data: the history says that it changed, never what it was.
+    history_private_fields = (
+        "client_name",
+        "client_email",
+        "client_phone",
+        "client_organization_name",
+        "question",
+        "private_notes",
+    )
 
     advisor = models.ForeignKey(
         Advisor, verbose_name=_("advisor"), on_delete=models.PROTECT, related_name="appointments"
@@ -516,31 +544,39 @@ class Appointment(models.Model):
         return timezone.localtime(self.end)
 
 
-class AppointmentChange(models.Model):
+class AppointmentChange(ChangeRecord):
     """History: who did what to an appointment, and when."""
+
+    subject_field = "appointment"
+    action_labels = {
+        "booked": pgettext_lazy("history", "booked"),
+        "confirmed": pgettext_lazy("history", "e-mail address confirmed"),
+        "cancelled": pgettext_lazy("history", "cancelled"),
+        "expired": pgettext_lazy("history", "not confirmed in time"),
+        "rescheduled": pgettext_lazy("history", "moved to another time"),
+        "marked": pgettext_lazy("history", "attendance marked"),
+        "notes": pgettext_lazy("history", "private notes changed"),
+    }
+    # Notes the services wrote as codes: who did it, a status ("held") or a change
+    # of status ("confirmed → attended").
+    note_codes = {"client": _("by the client"), "e-mail": _("with the link in the e-mail")}
 
     appointment = models.ForeignKey(
         Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="changes"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=50)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("appointment change")
         verbose_name_plural = _("appointment history")
-        ordering = ["-created_at", "-pk"]
 
-    def __str__(self):
-        return f"{self.appointment_id} – {self.action}"
+    def note_in_words(self):
+        if self.note in self.note_codes:
+            return str(self.note_codes[self.note])
+        statuses = dict(Appointment.Status.choices)
+        parts = self.note.split(" → ")
+        if all(part in statuses for part in parts):
+            return " → ".join(str(statuses[part]) for part in parts)
+        return self.note
 
 
 # --- Trainings -------------------------------------------------------------------------
@@ -599,6 +635,25 @@ class Training(TranslatedFieldsMixin, models.Model):
 
     def __str__(self):
         return self.title_pl
+
+
+class TrainingChange(ChangeRecord):
+    """History: who changed what in a training (publishing, cancelling, seats,
+    the staff's edits), and when."""
+
+    subject_field = "training"
+    action_labels = {
+        "published": pgettext_lazy("history", "published"),
+        "capacity": pgettext_lazy("history", "number of seats changed"),
+    }
+
+    training = models.ForeignKey(
+        Training, verbose_name=_("training"), on_delete=models.CASCADE, related_name="changes"
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("training change")
+        verbose_name_plural = _("training history")
 
 
 class TrainingSession(models.Model):
@@ -678,6 +733,8 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     ACTIVE_STATUSES = [Status.UNCONFIRMED, Status.REGISTERED, Status.WAITING]
+    # The person's own data: the history says that it changed, never what it was.
+    history_private_fields = ("name", "email")
 
     training = models.ForeignKey(
         Training, verbose_name=_("training"), on_delete=models.CASCADE, related_name="registrations"
@@ -739,3 +796,28 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.training} – {self.name}"
+
+
+class RegistrationChange(ChangeRecord):
+    """History of a registration: registered, confirmed, moved from the waiting
+    list, cancelled, attendance; the person's name and address changes without
+    their values."""
+
+    subject_field = "registration"
+    action_labels = {
+        "registered": pgettext_lazy("history", "registered"),
+        "confirmed": pgettext_lazy("history", "e-mail address confirmed"),
+        "promoted": pgettext_lazy("history", "moved from the waiting list"),
+        "attendance": pgettext_lazy("history", "attendance marked"),
+    }
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("registration change")
+        verbose_name_plural = _("registration history")

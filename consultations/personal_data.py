@@ -26,8 +26,12 @@ from consultations.models import (
     Appointment,
     AppointmentChange,
     ConsultationSettings,
+    ConsultationSettingsChange,
     Registration,
+    RegistrationChange,
+    TrainingChange,
 )
+from cwop_portal.history import exported
 from cwop_portal.personal_data import (
     DeletionBlocker,
     person_emails,
@@ -57,13 +61,12 @@ def _registrations(emails):
     return Registration.objects.filter(_any_of("email", emails))
 
 
-def _history(change, user):
-    return {
-        "action": change.action,
-        "by_you": change.user_id == user.pk,
-        "note": change.note,
-        "at": change.created_at.isoformat(),
-    }
+def _history(subject, user):
+    """The history of the person's own appointment or registration (prefetched)."""
+    return [
+        exported(change, user)
+        for change in sorted(subject.changes.all(), key=lambda c: (c.created_at, c.pk))
+    ]
 
 
 @register("consultations")
@@ -78,6 +81,7 @@ def export_consultations(user):
     registrations = (
         Registration.objects.filter(Q(registered_by=user) | _any_of("email", emails))
         .select_related("training", "organization")
+        .prefetch_related("changes")
         .order_by("created_at", "pk")
     )
     # What an advisor or a member of staff did to other people's appointments: the
@@ -85,6 +89,11 @@ def export_consultations(user):
     other_changes = (
         AppointmentChange.objects.filter(user=user)
         .exclude(appointment__in=_appointments(emails))
+        .order_by("created_at", "pk")
+    )
+    other_registration_changes = (
+        RegistrationChange.objects.filter(user=user)
+        .exclude(registration__in=_registrations(emails))
         .order_by("created_at", "pk")
     )
     advisor = Advisor.objects.filter(user=user).first()
@@ -96,6 +105,20 @@ def export_consultations(user):
         "appointment_history_entries": [
             {"appointment": change.appointment_id, "action": change.action, "at": _iso(change)}
             for change in other_changes
+        ],
+        "registration_history_entries": [
+            {"registration": change.registration_id, "action": change.action, "at": _iso(change)}
+            for change in other_registration_changes
+        ],
+        "training_history_entries": [
+            {"training": change.training_id, **exported(change, user)}
+            for change in TrainingChange.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "settings_history_entries": [
+            exported(change, user)
+            for change in ConsultationSettingsChange.objects.filter(user=user).order_by(
+                "created_at", "pk"
+            )
         ],
         "advisor_profile": {
             "name": advisor.name,
@@ -131,12 +154,7 @@ def _appointment(appointment, user, emails):
                 "email": appointment.client_email,
                 "phone": appointment.client_phone,
                 "question": appointment.question,
-                "history": [
-                    _history(change, user)
-                    for change in sorted(
-                        appointment.changes.all(), key=lambda c: (c.created_at, c.pk)
-                    )
-                ],
+                "history": _history(appointment, user),
             }
         )
     return exported
@@ -154,6 +172,7 @@ def _registration(registration, user, emails):
         "attended": registration.attended,
         "registered_by_you": registration.registered_by_id == user.pk,
         "registered_at": registration.created_at.isoformat(),
+        "history": _history(registration, user) if own else None,
     }
 
 

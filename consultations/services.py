@@ -22,21 +22,26 @@ The room booking of an appointment is released through
 nobody e-mailed), not `booking_cancel`: that one needs a staff user and e-mails the
 booking's people, and the centre's own bookings have nobody to e-mail.
 
-Every change writes an `AppointmentChange`. E-mails go out after the commit, each
-with an ICS file: the client's in the language of the pages they booked on
+Every change writes the appointment's history (`change_record`). E-mails go out
+after the commit, each with an ICS file: the client's in the language of the pages they booked on
 (`Appointment.language`, so their links lead to those pages), the advisor's and
 staff's in the portal's main language. Rules break as `ValidationError({field: [message]})`, on the
 booking form's field names: start, topic, consent, client_name, client_email,
 client_phone, question, organization (and status, notes for the staff's actions).
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -45,16 +50,21 @@ from consultations import client_links, ics
 from consultations.models import (
     Advisor,
     Appointment,
-    AppointmentChange,
     ConsultationSettings,
     Mode,
+    Topic,
     client_language,
 )
-from consultations.slots import free_slots, nearest_free_slots, room_hold
+from consultations.slots import Slot, free_slots, nearest_free_slots, room_hold
 from cwop_portal.dates import DAY, format_datetime, local, local_zone, start_of_day
-from cwop_portal.emails import send_email_now, send_email_on_commit, staff_emails
+from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit, staff_emails
+from cwop_portal.history import change_record
 from organizations.models import Organization
 from rooms import services as room_services
+from rooms.rules import user_can_book_for
+
+if TYPE_CHECKING:
+    from cwop_portal.models import User
 
 QUESTION_MAX_LENGTH = 3000
 EMAIL_MAX_LENGTH = 254  # what an address may have (RFC 5321), and the column holds
@@ -66,29 +76,30 @@ MARKS = (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW)
 class SlotTaken(ValidationError):
     """The chosen start is not (or no longer) free. `nearest`: free slots to offer."""
 
-    def __init__(self, message, nearest=()):
+    def __init__(self, message: str, nearest: Iterable[Slot] = ()) -> None:
         super().__init__({"start": [ValidationError(message, code="slot_taken")]})
         self.nearest = list(nearest)
 
 
-def _taken():
+def _taken() -> str:
     return _("This slot has just been booked by someone else. Here are the nearest free ones.")
 
 
-def _not_offered():
+def _not_offered() -> str:
     return _("This time is not one of the advisor's free slots. Here are the nearest free ones.")
 
 
-def _history(appointment, user, action, note=""):
-    AppointmentChange.objects.create(
-        appointment=appointment,
-        user=user if user is not None and user.is_authenticated else None,
-        action=action,
-        note=note,
-    )
+def _history(
+    appointment: Appointment,
+    user: User | AnonymousUser | None,
+    action: str,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    change_record(appointment, user=user, action=action, changes=changes, note=note)
 
 
-def _is_advisors_user(appointment, user):
+def _is_advisors_user(appointment: Appointment, user: User | AnonymousUser | None) -> bool:
     return (
         user is not None
         and user.is_authenticated
@@ -97,7 +108,7 @@ def _is_advisors_user(appointment, user):
     )
 
 
-def can_manage(appointment, user):
+def can_manage(appointment: Appointment, user: User | AnonymousUser | None) -> bool:
     """Staff, or the advisor of the appointment (through their account)."""
     return user is not None and (user.is_staff or _is_advisors_user(appointment, user))
 
@@ -105,12 +116,14 @@ def can_manage(appointment, user):
 # --- E-mails ----------------------------------------------------------------------
 
 
-def _advisor_emails(appointment):
+def _advisor_emails(appointment: Appointment) -> list[str]:
     user = appointment.advisor.user
     return [user.email] if user is not None and user.is_active and user.email else []
 
 
-def _context(appointment, *, language=None, **extra):
+def _context(
+    appointment: Appointment, *, language: str | None = None, **extra: Any
+) -> dict[str, Any]:
     settings_row = extra.pop("settings_row", None) or ConsultationSettings.load()
     return {
         "appointment": appointment,
@@ -121,12 +134,19 @@ def _context(appointment, *, language=None, **extra):
     }
 
 
-def _how(appointment, language=None):
+def _how(appointment: Appointment, language: str | None = None) -> str:
     with translation.override(language or settings.LANGUAGE_CODE):
         return str(ics.how(appointment))
 
 
-def _notify_client(name, appointment, *, others=(), send=send_email_on_commit, **extra):
+def _notify_client(
+    name: str,
+    appointment: Appointment,
+    *,
+    others: Iterable[Appointment] = (),
+    send: Callable[..., Delivery] = send_email_on_commit,
+    **extra: Any,
+) -> Delivery:
     """A letter to the client, in the language of the pages they booked on (its
     links lead to those pages), with the calendar file of the appointment (and of
     `others`: the old time of a moved one). Returns its `Delivery`; `send`:
@@ -144,7 +164,7 @@ def _notify_client(name, appointment, *, others=(), send=send_email_on_commit, *
     )
 
 
-def _notify_booked(appointment, *, previous=None):
+def _notify_booked(appointment: Appointment, *, previous: Appointment | None = None) -> None:
     """The client's letter (held: confirm your e-mail; confirmed: details and links),
     and for a confirmed one the advisor's and staff's."""
     moved = [previous] if previous is not None else []
@@ -155,7 +175,7 @@ def _notify_booked(appointment, *, previous=None):
     _notify_team(appointment, "appointment_new_staff", previous=previous)
 
 
-def _notify_team(appointment, name, **extra):
+def _notify_team(appointment: Appointment, name: str, **extra: Any) -> None:
     """The advisor's and staff's letter, in the portal's main language."""
     attachments = [ics.appointment_attachment(appointment, for_client=False)]
     send_email_on_commit(
@@ -169,11 +189,11 @@ def _notify_team(appointment, name, **extra):
 # --- Booking ------------------------------------------------------------------------
 
 
-def _lock_advisor(advisor):
+def _lock_advisor(advisor: Advisor) -> Advisor:
     return Advisor.objects.select_for_update(of=("self",)).select_related("user").get(pk=advisor.pk)
 
 
-def _locked(appointment):
+def _locked(appointment: Appointment) -> Appointment:
     return (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("advisor", "advisor__user", "topic", "room_booking__resource")
@@ -181,23 +201,28 @@ def _locked(appointment):
     )
 
 
-def _release_room(appointment, now, user=None, reason=""):
+def _release_room(
+    appointment: Appointment,
+    now: datetime.datetime,
+    user: User | AnonymousUser | None = None,
+    reason: str = "",
+) -> None:
     """Cancel the room booking that held the room for the appointment, if any."""
-    if not appointment.room_booking_id:
+    if appointment.room_booking is None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         note = reason or _("The consultation no longer needs the room.")
     room_services.booking_release(booking=appointment.room_booking, user=user, reason=note, now=now)
 
 
-def _expire(appointment, now):
+def _expire(appointment: Appointment, now: datetime.datetime) -> None:
     appointment.status = Appointment.Status.EXPIRED
     appointment.save(update_fields=["status", "updated_at"])
     _release_room(appointment, now)
     _history(appointment, None, "expired")
 
 
-def _expire_stale(queryset, now):
+def _expire_stale(queryset: QuerySet[Appointment], now: datetime.datetime) -> int:
     count = 0
     stale = queryset.filter(status=Appointment.Status.HELD, held_until__lte=now)
     for appointment in stale.select_for_update(of=("self",)).order_by("pk"):
@@ -206,12 +231,18 @@ def _expire_stale(queryset, now):
     return count
 
 
-def _nearest(advisor, start, now, *, exclude=None):
+def _nearest(
+    advisor: Advisor,
+    start: datetime.datetime,
+    now: datetime.datetime,
+    *,
+    exclude: datetime.datetime | None = None,
+) -> list[Slot]:
     slots = nearest_free_slots(advisors=[advisor], after=start, limit=NEAREST_LIMIT + 1, now=now)
     return [slot for slot in slots if slot.start != exclude][:NEAREST_LIMIT]
 
 
-def _find_slot(advisor, start, now):
+def _find_slot(advisor: Advisor, start: datetime.datetime, now: datetime.datetime) -> Slot:
     """The free slot of `advisor` starting exactly at `start`, or SlotTaken."""
     day = local(start).date()
     for slot in free_slots(advisors=[advisor], first_day=day, last_day=day, now=now):
@@ -227,7 +258,7 @@ def _find_slot(advisor, start, now):
     raise SlotTaken(message, _nearest(advisor, start, now))
 
 
-def _insert(appointment, advisor, now):
+def _insert(appointment: Appointment, advisor: Advisor, now: datetime.datetime) -> None:
     try:
         with transaction.atomic():
             appointment.save()
@@ -237,7 +268,9 @@ def _insert(appointment, advisor, now):
         raise
 
 
-def _book_slot(*, advisor, slot, now, fields):
+def _book_slot(
+    *, advisor: Advisor, slot: Slot, now: datetime.datetime, fields: dict[str, Any]
+) -> Appointment:
     """Insert an appointment for a slot known to be free, and hold its room."""
     appointment = Appointment(
         advisor=advisor, start=slot.start, end=slot.end, mode=slot.mode, **fields
@@ -275,7 +308,14 @@ def _book_slot(*, advisor, slot, now, fields):
     return appointment
 
 
-def _clean_client(errors, *, client_name, client_email, client_phone, question):
+def _clean_client(
+    errors: dict[str, list[str]],
+    *,
+    client_name: str,
+    client_email: str,
+    client_phone: str,
+    question: str,
+) -> tuple[str, str, str, str]:
     client_name = " ".join((client_name or "").split())
     client_email = (client_email or "").strip()
     client_phone = " ".join((client_phone or "").split())
@@ -302,7 +342,7 @@ def _clean_client(errors, *, client_name, client_email, client_phone, question):
     return client_name, client_email, client_phone, question
 
 
-def active_count(organization, now):
+def active_count(organization: Organization, now: datetime.datetime) -> int:
     """The organisation's appointments that count against the limit: held (still
     in time) or confirmed, not yet over."""
     return (
@@ -318,20 +358,20 @@ def active_count(organization, now):
 @transaction.atomic
 def appointment_book(
     *,
-    advisor,
-    topic,
-    start,
-    client_name,
-    client_email,
-    question,
-    consent,
-    user=None,
-    organization=None,
-    client_phone="",
-    client_organization_name="",
-    language=None,
-    now=None,
-):
+    advisor: Advisor,
+    topic: Topic | None,
+    start: datetime.datetime,
+    client_name: str,
+    client_email: str,
+    question: str,
+    consent: bool,
+    user: User | AnonymousUser | None = None,
+    organization: Organization | None = None,
+    client_phone: str = "",
+    client_organization_name: str = "",
+    language: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Appointment:
     """Book the free slot of `advisor` that starts at `start`; returns the
     appointment, or raises ValidationError (SlotTaken on "start"). `language`: of
     the pages the client books on (the active one), for the e-mails to the client."""
@@ -359,7 +399,7 @@ def appointment_book(
         # The organisation's row guards its limit: members booking different advisors
         # at once are counted one after another (locked after the advisor, always).
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
-        if user is None or not room_services.user_can_book_for(user, organization):
+        if user is None or not user_can_book_for(user, organization):
             errors["organization"] = [
                 _("You can book only for a published organisation you are a member of.")
             ]
@@ -414,7 +454,9 @@ def appointment_book(
     return appointment
 
 
-def appointment_confirm_email(*, appointment, now=None):
+def appointment_confirm_email(
+    *, appointment: Appointment, now: datetime.datetime | None = None
+) -> Appointment:
     """The client followed the e-mailed link: a held appointment becomes confirmed.
     If the time to confirm has passed, the appointment expires (its slot is free
     again) and a ValidationError says so."""
@@ -425,7 +467,9 @@ def appointment_confirm_email(*, appointment, now=None):
         if status == Appointment.Status.CONFIRMED:
             return appointment
         too_late = status == Appointment.Status.EXPIRED or (
-            status == Appointment.Status.HELD and appointment.held_until <= now
+            status == Appointment.Status.HELD
+            and appointment.held_until is not None  # always set while held (a constraint)
+            and appointment.held_until <= now
         )
         if too_late and status == Appointment.Status.HELD:
             _expire(appointment, now)
@@ -449,7 +493,9 @@ def appointment_confirm_email(*, appointment, now=None):
 
 
 @transaction.atomic
-def appointment_hold_release(*, appointment, now=None):
+def appointment_hold_release(
+    *, appointment: Appointment, now: datetime.datetime | None = None
+) -> Appointment:
     """The e-mail with the link to confirm a held appointment could not be sent, so
     the client cannot confirm it: the hold ends at once (expired: the slot and the
     room are free again for anybody, the client too, to book once the mail works)
@@ -461,7 +507,7 @@ def appointment_hold_release(*, appointment, now=None):
     return appointment
 
 
-def moved_to(appointment):
+def moved_to(appointment: Appointment) -> Appointment | None:
     """The appointment a cancelled one was moved to by `appointment_reschedule` (it
     is booked in the same moment the old one is cancelled), or None."""
     if appointment.status != Appointment.Status.CANCELLED or not appointment.cancelled_at:
@@ -480,7 +526,11 @@ def moved_to(appointment):
     )
 
 
-def client_can_cancel(appointment, now=None, settings_row=None):
+def client_can_cancel(
+    appointment: Appointment,
+    now: datetime.datetime | None = None,
+    settings_row: ConsultationSettings | None = None,
+) -> bool:
     """Whether the client may still cancel or move the appointment online."""
     now = now or timezone.now()
     settings_row = settings_row or ConsultationSettings.load()
@@ -488,7 +538,7 @@ def client_can_cancel(appointment, now=None, settings_row=None):
     return appointment.status in ACTIVE and appointment.start - notice > now
 
 
-def _cut_off_message(settings_row):
+def _cut_off_message(settings_row: ConsultationSettings) -> str:
     return ngettext(
         "Appointments can be cancelled or moved online until %(hours)s hour before the "
         "start; after that, please call or write to the centre.",
@@ -498,7 +548,14 @@ def _cut_off_message(settings_row):
     ) % {"hours": settings_row.cancel_notice_hours}
 
 
-def _cancel(appointment, *, user, by_client, reason, now):
+def _cancel(
+    appointment: Appointment,
+    *,
+    user: User | AnonymousUser | None,
+    by_client: bool,
+    reason: str,
+    now: datetime.datetime,
+) -> None:
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancelled_at = now
     appointment.cancelled_by_client = by_client
@@ -507,7 +564,14 @@ def _cancel(appointment, *, user, by_client, reason, now):
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment, user=None, by_client=False, reason="", now=None):
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    user: User | AnonymousUser | None = None,
+    by_client: bool = False,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Appointment:
     """Cancel a held or confirmed appointment: the client (through the signed link)
     until `cancel_notice_hours` before the start; staff and the advisor any time
     before the start. Frees the room; e-mails the client, and for a confirmed one
@@ -541,7 +605,13 @@ def appointment_cancel(*, appointment, user=None, by_client=False, reason="", no
 
 
 @transaction.atomic
-def appointment_reschedule(*, appointment, new_start, now=None, by_client=True):
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    new_start: datetime.datetime,
+    now: datetime.datetime | None = None,
+    by_client: bool = True,
+) -> Appointment:
     """Move a confirmed appointment to another free slot of the same advisor: the
     old one is cancelled and a new one booked for the same client, together; if the
     new slot is not free, nothing changes (SlotTaken, with the nearest free ones).
@@ -601,7 +671,9 @@ def appointment_reschedule(*, appointment, new_start, now=None, by_client=True):
 
 
 @transaction.atomic
-def appointment_mark(*, appointment, status, user, now=None):
+def appointment_mark(
+    *, appointment: Appointment, status: str, user: User, now: datetime.datetime | None = None
+) -> Appointment:
     """Staff or the appointment's advisor: attended or did not come, once started."""
     now = now or timezone.now()
     appointment = _locked(appointment)
@@ -621,7 +693,7 @@ def appointment_mark(*, appointment, status, user, now=None):
 
 
 @transaction.atomic
-def appointment_set_notes(*, appointment, notes, user):
+def appointment_set_notes(*, appointment: Appointment, notes: str, user: User) -> Appointment:
     """Staff or the appointment's advisor keep private notes (never shown to the
     client; the history records that they changed, not what they say)."""
     appointment = _locked(appointment)
@@ -636,7 +708,7 @@ def appointment_set_notes(*, appointment, notes, user):
 # --- Cron ---------------------------------------------------------------------------
 
 
-def expire_stale_holds(*, now=None):
+def expire_stale_holds(*, now: datetime.datetime | None = None) -> int:
     """Held appointments whose time to confirm has passed become expired (their
     slot and room are free again). Returns how many; a re-run finds none."""
     now = now or timezone.now()
@@ -650,7 +722,7 @@ def expire_stale_holds(*, now=None):
     return count
 
 
-def send_appointment_reminders(*, now=None):
+def send_appointment_reminders(*, now: datetime.datetime | None = None) -> int:
     """E-mail the day-before reminder of tomorrow's (local) confirmed appointments,
     once each; returns how many were sent. The appointment's row stays locked while
     its reminder is sent, and is marked only when the mail went out: a failed one

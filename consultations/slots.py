@@ -26,6 +26,7 @@ intervals, never by comparing every slot with every appointment.
 import datetime
 import functools
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -45,7 +46,7 @@ from consultations.models import (
 )
 from cwop_portal import params
 from cwop_portal.dates import DAY, at, local, local_zone, polish_holidays, start_of_day
-from rooms.models import Booking, Closure, OpeningHours
+from rooms.models import Booking, Closure, OpeningHours, Resource
 from rooms.schedule import Schedule
 
 # How far the pages look for free slots (the issue's "next 8 weeks").
@@ -58,7 +59,7 @@ class Slot:
     start: datetime.datetime  # aware, on the local clock
     end: datetime.datetime
     mode: str
-    room: object = None  # rooms.models.Resource for a slot in person
+    room: Resource | None = None  # for a slot in person
 
     @property
     def local_start(self):
@@ -220,45 +221,126 @@ def _cut(day, starts, ends, slot_minutes, buffer_minutes):
     return result
 
 
-def free_slots(*, advisors, first_day, last_day, now=None):
+def free_slots(
+    *,
+    advisors: Iterable[Advisor],
+    first_day: datetime.date,
+    last_day: datetime.date,
+    now: datetime.datetime | None = None,
+) -> list[Slot]:
     """The free slots of `advisors` from `first_day` to `last_day` (local dates,
     inclusive), sorted by start (then advisor). Inactive advisors have none."""
     now = now or timezone.now()
-    advisors = [advisor for advisor in advisors if advisor.is_active]
-    if not advisors or last_day < first_day:
+    by_pk = {advisor.pk: advisor for advisor in advisors if advisor.is_active}
+    if not by_pk or last_day < first_day:
         return []
-    settings_row = ConsultationSettings.load()
-    earliest, latest = booking_window(settings_row, now)
-    zone = local_zone()
-    first_day = max(first_day, earliest.astimezone(zone).date())
-    last_day = min(last_day, latest.astimezone(zone).date())
+    earliest, latest = booking_window(ConsultationSettings.load(), now)
+    first_day, last_day = _days_in_window(first_day, last_day, earliest, latest)
     if last_day < first_day:
         return []
-    by_pk = {advisor.pk: advisor for advisor in advisors}
     range_start, range_end = start_of_day(first_day), start_of_day(last_day + DAY)
+    availability = _availability(by_pk, first_day, last_day)
+    busy = _advisors_busy(by_pk, range_start, range_end, now)
+    rooms = availability.rooms()
+    closure_rows = _closure_rows(first_day, last_day)
+    schedules = _room_schedules(rooms, first_day, last_day, closure_rows)
+    room_busy = _rooms_busy(rooms, range_start, range_end, now)
+    days = _open_days(first_day, last_day, closure_rows)
+    candidates = _candidates(by_pk, days, availability, earliest, latest)
+    result, by_room = _free_of_appointments(candidates, busy)
+    for room_pk, room_slots in by_room.items():
+        result += _free_in_room(
+            rooms[room_pk], schedules[room_pk], room_slots, room_busy.get(room_pk)
+        )
+    result.sort(key=lambda slot: (slot.start, slot.advisor.name, slot.advisor.pk))
+    return result
 
-    rules = defaultdict(list)  # (advisor pk, weekday) -> rules
+
+def _days_in_window(
+    first_day: datetime.date,
+    last_day: datetime.date,
+    earliest: datetime.datetime,
+    latest: datetime.datetime,
+) -> tuple[datetime.date, datetime.date]:
+    """The asked days cut to those the booking window reaches (none when
+    `last_day` comes out before `first_day`)."""
+    zone = local_zone()
+    return (
+        max(first_day, earliest.astimezone(zone).date()),
+        min(last_day, latest.astimezone(zone).date()),
+    )
+
+
+@dataclass(frozen=True)
+class _Availability:
+    """The advisors' rules and exceptions over the days asked, by day."""
+
+    rules: dict[tuple[int, int], list[AvailabilityRule]]  # (advisor pk, weekday), by start
+    extras: dict[tuple[int, datetime.date], list[AvailabilityException]]  # "extra hours"
+    days_off: dict[tuple[int, datetime.date], list[AvailabilityException]]  # "day off"
+
+    def sources(
+        self, advisor_pk: int, day: datetime.date
+    ) -> list[AvailabilityRule | AvailabilityException]:
+        """The rules valid on `day` and the day's extra hours: what slots are cut from."""
+        sources: list[AvailabilityRule | AvailabilityException] = [
+            rule
+            for rule in self.rules.get((advisor_pk, day.weekday()), ())
+            if rule.valid_from <= day and (rule.valid_until is None or day <= rule.valid_until)
+        ]
+        return sources + list(self.extras.get((advisor_pk, day), ()))
+
+    def rooms(self) -> dict[int, Resource]:
+        """{pk: room} of every room a slot in person may be held in."""
+        rows: list[AvailabilityRule | AvailabilityException] = [
+            rule for rules in self.rules.values() for rule in rules
+        ]
+        rows += [extra for extras in self.extras.values() for extra in extras]
+        return {
+            row.room.pk: row.room
+            for row in rows
+            if row.mode == Mode.IN_PERSON and row.room is not None
+        }
+
+
+def _availability(
+    advisor_pks: Iterable[int], first_day: datetime.date, last_day: datetime.date
+) -> _Availability:
+    """The rules and exceptions of the advisors in the days: two queries."""
+    rules: defaultdict[tuple[int, int], list[AvailabilityRule]] = defaultdict(list)
     for rule in (
-        AvailabilityRule.objects.filter(advisor_id__in=by_pk, valid_from__lte=last_day)
+        AvailabilityRule.objects.filter(advisor_id__in=advisor_pks, valid_from__lte=last_day)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
         .select_related("room")
         .order_by("starts", "pk")
     ):
         rules[(rule.advisor_id, rule.weekday)].append(rule)
-    extras, days_off = defaultdict(list), defaultdict(list)  # (advisor pk, date) -> rows
+    extras: defaultdict[tuple[int, datetime.date], list[AvailabilityException]]
+    extras, days_off = defaultdict(list), defaultdict(list)
     for exception in AvailabilityException.objects.filter(
-        advisor_id__in=by_pk, date__gte=first_day, date__lte=last_day
+        advisor_id__in=advisor_pks, date__gte=first_day, date__lte=last_day
     ).select_related("room"):
         key = (exception.advisor_id, exception.date)
         if exception.kind == AvailabilityException.Kind.EXTRA:
             extras[key].append(exception)
         else:
             days_off[key].append(exception)
+    return _Availability(rules, extras, days_off)
 
-    busy = defaultdict(list)  # advisor pk -> [(start, end)]
+
+def _advisors_busy(
+    advisor_pks: Iterable[int],
+    range_start: datetime.datetime,
+    range_end: datetime.datetime,
+    now: datetime.datetime,
+) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
+    """{advisor pk: [(start, end)]} of the appointments that keep an advisor busy
+    (a held one only until its `held_until`): one query."""
+    busy: defaultdict[int, list[tuple[datetime.datetime, datetime.datetime]]]
+    busy = defaultdict(list)
     for advisor_id, start, end in (
         Appointment.objects.filter(
-            advisor_id__in=by_pk,
+            advisor_id__in=advisor_pks,
             status__in=Appointment.BUSY_STATUSES,
             start__lt=range_end,
             end__gt=range_start,
@@ -267,114 +349,185 @@ def free_slots(*, advisors, first_day, last_day, now=None):
         .values_list("advisor_id", "start", "end")
     ):
         busy[advisor_id].append((start, end))
+    return busy
 
-    rooms = {
-        row.room.pk: row.room
-        for rows in (*rules.values(), *extras.values())
-        for row in rows
-        if row.mode == Mode.IN_PERSON and row.room is not None
-    }
-    closure_rows = list(
+
+def _closure_rows(first_day: datetime.date, last_day: datetime.date) -> list[Closure]:
+    """The closures (of the whole centre or of one room) touching the days: one
+    query, read once for the open days and for the rooms' schedules."""
+    return list(
         Closure.objects.filter(start_date__lte=last_day, end_date__gte=first_day).order_by(
             "start_date", "pk"
         )
     )
-    room_busy = defaultdict(list)  # room pk -> [(start, end)]
-    schedules = {}
-    if rooms:
-        hour_rows = list(OpeningHours.objects.all())
-        schedules = {
-            pk: Schedule(room, first_day, last_day, preloaded=(hour_rows, closure_rows))
-            for pk, room in rooms.items()
-        }
-        stale_hold = Q(
-            appointment__status=Appointment.Status.HELD, appointment__held_until__lte=now
-        )
-        for resource_id, start, end in (
-            Booking.objects.active()
-            .filter(resource_id__in=rooms, start__lt=range_end, end__gt=range_start)
-            .exclude(stale_hold)
-            .values_list("resource_id", "start", "end")
-        ):
-            room_busy[resource_id].append((start, end))
-    centre_closed = set()
+
+
+def _room_schedules(
+    rooms: dict[int, Resource],
+    first_day: datetime.date,
+    last_day: datetime.date,
+    closure_rows: list[Closure],
+) -> dict[int, Schedule]:
+    """{room pk: Schedule} over the days, from one query for all opening hours
+    and the closures already read (none without rooms)."""
+    if not rooms:
+        return {}
+    hour_rows = list(OpeningHours.objects.all())
+    return {
+        pk: Schedule(room, first_day, last_day, preloaded=(hour_rows, closure_rows))
+        for pk, room in rooms.items()
+    }
+
+
+def _rooms_busy(
+    rooms: dict[int, Resource],
+    range_start: datetime.datetime,
+    range_end: datetime.datetime,
+    now: datetime.datetime,
+) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
+    """{room pk: [(start, end)]} of the rooms' active bookings, but for the holds
+    of appointments whose hold has run out: one query (none without rooms)."""
+    room_busy: defaultdict[int, list[tuple[datetime.datetime, datetime.datetime]]]
+    room_busy = defaultdict(list)
+    if not rooms:
+        return room_busy
+    stale_hold = Q(appointment__status=Appointment.Status.HELD, appointment__held_until__lte=now)
+    for resource_id, start, end in (
+        Booking.objects.active()
+        .filter(resource_id__in=rooms, start__lt=range_end, end__gt=range_start)
+        .exclude(stale_hold)
+        .values_list("resource_id", "start", "end")
+    ):
+        room_busy[resource_id].append((start, end))
+    return room_busy
+
+
+def _open_days(
+    first_day: datetime.date, last_day: datetime.date, closure_rows: list[Closure]
+) -> list[datetime.date]:
+    """The days from `first_day` to `last_day` that are neither a Polish public
+    holiday nor a day the whole centre is closed."""
+    closed: set[datetime.date] = set(polish_holidays(range(first_day.year, last_day.year + 1)))
     for closure in closure_rows:
         if closure.resource_id is None:
             day = max(closure.start_date, first_day)
             while day <= min(closure.end_date, last_day):
-                centre_closed.add(day)
+                closed.add(day)
                 day += DAY
-    holidays = polish_holidays(range(first_day.year, last_day.year + 1))
-
-    slots_by_advisor = defaultdict(list)
-    day = first_day
+    days, day = [], first_day
     while day <= last_day:
-        if day in holidays or day in centre_closed:
-            day += DAY
-            continue
-        weekday = day.weekday()
-        for advisor_pk, advisor in by_pk.items():
-            offs = days_off.get((advisor_pk, day), ())
-            if any(off.starts is None for off in offs):
-                continue
-            sources = [
-                rule
-                for rule in rules.get((advisor_pk, weekday), ())
-                if rule.valid_from <= day and (rule.valid_until is None or day <= rule.valid_until)
-            ]
-            sources += extras.get((advisor_pk, day), ())
-            seen = set()
-            day_slots = []
-            for source in sources:
-                room = source.room if source.mode == Mode.IN_PERSON else None
-                if source.mode == Mode.IN_PERSON and room is None:
-                    continue
-                for start, end in _cut(
-                    day, source.starts, source.ends, source.slot_minutes, source.buffer_minutes
-                ):
-                    if start < earliest or start > latest or start in seen:
-                        continue
-                    seen.add(start)
-                    day_slots.append(Slot(advisor, start, end, source.mode, room))
-            if offs:
-                off_times = [(at(day, off.starts), at(day, off.ends)) for off in offs]
-                day_slots = [
-                    slot
-                    for slot in day_slots
-                    if not any(s < slot.end and e > slot.start for s, e in off_times)
-                ]
-            slots_by_advisor[advisor_pk].extend(day_slots)
+        if day not in closed:
+            days.append(day)
         day += DAY
+    return days
 
-    # The advisor's own appointments, then each room's bookings: one sweep each.
-    by_room = defaultdict(list)
-    result = []
+
+def _candidates(
+    advisors_by_pk: dict[int, Advisor],
+    days: list[datetime.date],
+    availability: _Availability,
+    earliest: datetime.datetime,
+    latest: datetime.datetime,
+) -> dict[int, list[Slot]]:
+    """{advisor pk: [slots]}: each open day's rules and extra hours cut into
+    slots, without the days off, inside the booking window."""
+    slots_by_advisor: defaultdict[int, list[Slot]] = defaultdict(list)
+    for day in days:
+        for advisor_pk, advisor in advisors_by_pk.items():
+            offs = availability.days_off.get((advisor_pk, day), ())
+            if any(off.starts is None for off in offs):
+                continue  # the whole day off
+            day_slots = _cut_sources(advisor, day, availability.sources(advisor_pk, day))
+            day_slots = _in_window(day_slots, earliest, latest)
+            slots_by_advisor[advisor_pk].extend(_without_hours_off(day_slots, day, offs))
+    return slots_by_advisor
+
+
+def _cut_sources(
+    advisor: Advisor,
+    day: datetime.date,
+    sources: Sequence[AvailabilityRule | AvailabilityException],
+) -> list[Slot]:
+    """The slots of the day's rules and extra hours, one per start (the first
+    source giving a start wins); an in-person source without a room gives none."""
+    seen: set[datetime.datetime] = set()
+    slots: list[Slot] = []
+    for source in sources:
+        room = source.room if source.mode == Mode.IN_PERSON else None
+        if source.mode == Mode.IN_PERSON and room is None:
+            continue
+        for start, end in _cut(
+            day, source.starts, source.ends, source.slot_minutes, source.buffer_minutes
+        ):
+            if start not in seen:
+                seen.add(start)
+                slots.append(Slot(advisor, start, end, source.mode, room))
+    return slots
+
+
+def _in_window(
+    slots: list[Slot], earliest: datetime.datetime, latest: datetime.datetime
+) -> list[Slot]:
+    """The slots starting inside the booking window: not past, not too soon,
+    not beyond the horizon."""
+    return [slot for slot in slots if earliest <= slot.start <= latest]
+
+
+def _without_hours_off(
+    slots: list[Slot], day: datetime.date, offs: Sequence[AvailabilityException]
+) -> list[Slot]:
+    """The slots that no "day off" exception for some hours of `day` touches."""
+    if not offs:
+        return slots
+    off_times = [
+        (at(day, off.starts), at(day, off.ends))
+        for off in offs
+        if off.starts is not None and off.ends is not None
+    ]
+    return [
+        slot for slot in slots if not any(s < slot.end and e > slot.start for s, e in off_times)
+    ]
+
+
+def _free_of_appointments(
+    slots_by_advisor: dict[int, list[Slot]],
+    busy: dict[int, list[tuple[datetime.datetime, datetime.datetime]]],
+) -> tuple[list[Slot], dict[int, list[Slot]]]:
+    """(the free slots without a room, {room pk: free slots in that room}): each
+    advisor's slots without those their own appointments overlap, in one sweep."""
+    free: list[Slot] = []
+    by_room: defaultdict[int, list[Slot]] = defaultdict(list)
     for advisor_pk, candidates in slots_by_advisor.items():
         candidates.sort(key=lambda slot: slot.start)
         for slot in _without_overlaps(candidates, busy.get(advisor_pk)):
             if slot.room is None:
-                result.append(slot)
+                free.append(slot)
             else:
                 by_room[slot.room.pk].append(slot)
-    for room_pk, candidates in by_room.items():
-        room, schedule = rooms[room_pk], schedules[room_pk]
-        if not room.is_active:
+    return free, by_room
+
+
+def _free_in_room(
+    room: Resource,
+    schedule: Schedule,
+    slots: list[Slot],
+    bookings: list[tuple[datetime.datetime, datetime.datetime]] | None,
+) -> list[Slot]:
+    """The slots whose room hold the room can take: the room active, open for the
+    whole hold, and no booking overlapping it (one sweep)."""
+    if not room.is_active:
+        return []
+    held: list[tuple[tuple[datetime.datetime, datetime.datetime], Slot]] = []
+    for slot in slots:
+        hold = room_hold(room, slot.start, slot.end)
+        if hold is None:
             continue
-        held = []
-        for slot in candidates:
-            hold = room_hold(room, slot.start, slot.end)
-            if hold is None:
-                continue
-            status = schedule.day(slot.day)
-            if not status.is_open or hold[0] < status.opens or hold[1] > status.closes:
-                continue
-            held.append((hold, slot))
-        held.sort(key=lambda pair: pair[0])
-        result.extend(
-            slot for _hold, slot in _without_overlaps(held, room_busy.get(room_pk), lambda p: p[0])
-        )
-    result.sort(key=lambda slot: (slot.start, slot.advisor.name, slot.advisor.pk))
-    return result
+        status = schedule.day(slot.day)
+        if not status.is_open or hold[0] < status.opens or hold[1] > status.closes:
+            continue
+        held.append((hold, slot))
+    held.sort(key=lambda pair: pair[0])
+    return [slot for _hold, slot in _without_overlaps(held, bookings, lambda pair: pair[0])]
 
 
 def slots_ahead(*, advisors, now=None, weeks=LISTING_WEEKS):

@@ -22,13 +22,28 @@ registration form is at fault (name, email, organization, reason), plain
 messages otherwise (the training is cancelled, closed, …).
 """
 
-import datetime
+from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,10 +52,16 @@ from django.utils.translation import gettext as _
 from consultations import training_ics
 from consultations.models import Registration, Training, TrainingSession, client_language
 from cwop_portal.dates import DAY, local, start_of_day
-from cwop_portal.emails import send_email_now, send_email_on_commit
+from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit
+from cwop_portal.history import change_record
 from organizations.models import Membership, Organization
 from rooms import services as room_services
-from rooms.models import Booking
+from rooms.models import Booking, Resource
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from cwop_portal.models import User
 
 # A resident's confirmation link works this long; the link to see or cancel a
 # registration has no time limit (it is useless once the training is over).
@@ -55,17 +76,17 @@ MAX_EMAIL_LENGTH = 254
 # --- Tokens --------------------------------------------------------------------------
 
 
-def _signer(purpose):
+def _signer(purpose: str) -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=f"{SIGNING_SALT}.{purpose}")
 
 
-def make_registration_token(registration, purpose=MANAGE):
+def make_registration_token(registration: Registration, purpose: str = MANAGE) -> str:
     """A signed token for the links in e-mails: CONFIRM (the resident's e-mail
     confirmation, valid for CONFIRM_MAX_AGE) or MANAGE (see or cancel)."""
     return _signer(purpose).sign(str(registration.pk))
 
 
-def read_registration_token(token, purpose=MANAGE):
+def read_registration_token(token: str | None, purpose: str = MANAGE) -> Registration | None:
     """The registration a token names, or None when it is tampered with, expired
     or names nothing (never an exception)."""
     max_age = CONFIRM_MAX_AGE if purpose == CONFIRM else None
@@ -80,7 +101,7 @@ def read_registration_token(token, purpose=MANAGE):
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def session_label(session):
+def session_label(session: TrainingSession) -> str:
     """ "Tuesday, 12 March 2030, 10:00–12:00" on the centre's clock."""
     start, end = local(session.start), local(session.end)
     if start.date() == end.date():
@@ -88,7 +109,7 @@ def session_label(session):
     return f"{date_format(start, 'l, j E Y, H:i')} – {date_format(end, 'l, j E Y, H:i')}"
 
 
-def _sessions(training):
+def _sessions(training: Training) -> list[TrainingSession]:
     return list(
         TrainingSession.objects.filter(training_id=training.pk)
         .select_related("room")
@@ -96,17 +117,17 @@ def _sessions(training):
     )
 
 
-def first_start(training):
+def first_start(training: Training) -> datetime.datetime | None:
     return TrainingSession.objects.filter(training_id=training.pk).aggregate(first=Min("start"))[
         "first"
     ]
 
 
-def _lock_training(training):
+def _lock_training(training: Training) -> Training:
     return Training.objects.select_for_update().get(pk=training.pk)
 
 
-def _lock_registration(registration):
+def _lock_registration(registration: Registration) -> Registration:
     return (
         Registration.objects.select_for_update(of=("self",))
         .select_related("training", "organization")
@@ -114,13 +135,13 @@ def _lock_registration(registration):
     )
 
 
-def seats_taken(training):
+def seats_taken(training: Training) -> int:
     return Registration.objects.filter(
         training_id=training.pk, status=Registration.Status.REGISTERED
     ).count()
 
 
-def waiting_list_position(registration):
+def waiting_list_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None when not waiting."""
     if registration.status != Registration.Status.WAITING:
         return None
@@ -137,7 +158,12 @@ def waiting_list_position(registration):
     return ahead + 1
 
 
-def registration_closed_reason(training, *, now=None, starts=None):
+def registration_closed_reason(
+    training: Training,
+    *,
+    now: datetime.datetime | None = None,
+    starts: datetime.datetime | None = None,
+) -> str | None:
     """Why nobody can register now (a message), or None while registration is open."""
     now = now or timezone.now()
     if training.status == Training.Status.CANCELLED:
@@ -154,7 +180,12 @@ def registration_closed_reason(training, *, now=None, starts=None):
     return None
 
 
-def _context(training, sessions, registration, **extra):
+def _context(
+    training: Training,
+    sessions: list[TrainingSession],
+    registration: Registration,
+    **extra: Any,
+) -> dict[str, Any]:
     return {
         "training": training,
         "sessions": sessions,
@@ -170,8 +201,14 @@ def _context(training, sessions, registration, **extra):
 
 
 def _send_status_email(
-    training, registration, name, sessions=None, *, send=send_email_on_commit, **extra
-):
+    training: Training,
+    registration: Registration,
+    name: str,
+    sessions: list[TrainingSession] | None = None,
+    *,
+    send: Callable[..., Delivery] = send_email_on_commit,
+    **extra: Any,
+) -> Delivery:
     """The letter about a registration's new status, with the calendar file, in the
     language of the pages of the registration (its links lead to those pages).
     Returns its `Delivery`; `send`: `send_email_now` for a reminder, marked only
@@ -191,7 +228,7 @@ def _send_status_email(
     )
 
 
-def _give_place(training, registration):
+def _give_place(training: Training, registration: Registration) -> None:
     """Registered if a seat is free, otherwise on the waiting list (training locked)."""
     if seats_taken(training) < training.capacity:
         registration.status = Registration.Status.REGISTERED
@@ -199,7 +236,24 @@ def _give_place(training, registration):
         registration.status = Registration.Status.WAITING
 
 
-def _fill_seats(training, now, sessions=None):
+def _record_status(
+    subject: Training | Registration,
+    user: User | AnonymousUser | None,
+    action: str,
+    previous: str,
+    note: str = "",
+) -> None:
+    """The training's or registration's history: `action` took its status from
+    `previous` to the one it has now."""
+    changes = {"status": [previous, subject.status]}
+    change_record(subject, user=user, action=action, changes=changes, note=note)
+
+
+def _fill_seats(
+    training: Training,
+    now: datetime.datetime,
+    sessions: list[TrainingSession] | None = None,
+) -> list[Registration]:
     """Promote the first people waiting (by created_at) while seats are free; the
     training's row is locked by the caller. Returns the promoted registrations."""
     free = training.capacity - seats_taken(training)
@@ -214,11 +268,12 @@ def _fill_seats(training, now, sessions=None):
         registration.status = Registration.Status.REGISTERED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
+        _record_status(registration, None, "promoted", Registration.Status.WAITING)
         _send_status_email(training, registration, "registration_promoted", sessions)
     return waiting
 
 
-def _clean_person(name, email):
+def _clean_person(name: str, email: str) -> tuple[str, str, dict[str, list[str]]]:
     errors = {}
     name = " ".join((name or "").split())
     email = (email or "").strip().lower()
@@ -237,22 +292,27 @@ def _clean_person(name, email):
     return name, email, errors
 
 
-def _is_member(user, organization):
+def _is_member(user: User, organization: Organization) -> bool:
     return organization.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
 
 
-def _account_email(user):
+def _account(user: User | AnonymousUser | None) -> User | None:
+    """The signed-in account behind `user`; None for nobody or an anonymous visitor."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def _account_email(user: User | AnonymousUser | None) -> str:
     return (getattr(user, "email", "") or "").strip().lower()
 
 
-def _already_registered(email):
+def _already_registered(email: str) -> str:
     return _("%(email)s is already registered for this training.") % {"email": email}
 
 
 # --- Publishing and cancelling a training ------------------------------------------------
 
 
-def _conflict_note(session):
+def _conflict_note(session: TrainingSession) -> str:
     """What holds the session's room at its time (for the staff's message)."""
     taken = (
         Booking.objects.active()
@@ -273,7 +333,9 @@ def _conflict_note(session):
     }
 
 
-def _reserve_room(session, training, user):
+def _reserve_room(
+    session: TrainingSession, room: Resource, training: Training, user: User
+) -> Booking:
     """Book the session's room for the centre (returns the booking); raises the
     rooms service's ValidationError when the room cannot be booked then."""
     current = session.room_booking
@@ -292,20 +354,20 @@ def _reserve_room(session, training, user):
             booking=current, user=user, reason=_("The training session has moved.")
         )
     return room_services.booking_create(
-        resource=session.room,
+        resource=room,
         organization=None,
         user=user,
         start=session.start,
         end=session.end,
         title=_("Training: %(title)s") % {"title": training.title_pl},
-        attendees=min(training.capacity, session.room.capacity),
+        attendees=min(training.capacity, room.capacity),
         by_staff=True,
         notify=False,
     )
 
 
 @transaction.atomic
-def training_publish(*, training, user):
+def training_publish(*, training: Training, user: User) -> Training:
     """A draft with at least one session becomes published; the room of every
     session is reserved, all or nothing. A conflict raises ValidationError naming
     each session that cannot have its room, and why."""
@@ -323,7 +385,8 @@ def training_publish(*, training, user):
     problems = []
     for session in sessions:
         label = session_label(session)
-        if session.room_id is None:
+        room = session.room
+        if room is None:
             if not training.is_online and not training.place.strip():
                 problems.append(
                     _("Session %(session)s: choose a room, give the place or mark it online.")
@@ -331,7 +394,7 @@ def training_publish(*, training, user):
                 )
             continue
         try:
-            booking = _reserve_room(session, training, user)
+            booking = _reserve_room(session, room, training, user)
         except ValidationError as error:
             details = " ".join(error.messages)
             note = _conflict_note(session)
@@ -339,7 +402,7 @@ def training_publish(*, training, user):
                 _("Session %(session)s (%(room)s): %(problem)s")
                 % {
                     "session": label,
-                    "room": session.room.name,
+                    "room": room.name,
                     "problem": f"{details} {note}".strip(),
                 }
             )
@@ -352,11 +415,12 @@ def training_publish(*, training, user):
         raise ValidationError([_("The training was not published.")] + problems)
     training.status = Training.Status.PUBLISHED
     training.save(update_fields=["status", "updated_at"])
+    _record_status(training, user, "published", Training.Status.DRAFT)
     return training
 
 
 @transaction.atomic
-def training_cancel(*, training, user, reason):
+def training_cancel(*, training: Training, user: User, reason: str) -> Training:
     """Cancel a training: its future room bookings are cancelled and every active
     registrant gets an e-mail with the reason (and a calendar file that removes it),
     except those who never confirmed their address: their confirmation e-mail
@@ -368,9 +432,11 @@ def training_cancel(*, training, user, reason):
     if training.status == Training.Status.CANCELLED:
         raise ValidationError(_("This training is already cancelled."))
     now = timezone.now()
+    previous = training.status
     training.status = Training.Status.CANCELLED
     training.cancellation_reason = reason
     training.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    _record_status(training, user, "cancelled", previous, note=reason)
     sessions = _sessions(training)
     for session in (
         TrainingSession.objects.filter(training_id=training.pk, room_booking__isnull=False)
@@ -378,7 +444,7 @@ def training_cancel(*, training, user, reason):
         .order_by("start")
     ):
         booking = session.room_booking
-        if booking.is_active and booking.end > now:
+        if booking is not None and booking.is_active and booking.end > now:
             # The centre's own booking: released (history, no e-mail); the people
             # registered hear from this service below.
             room_services.booking_release(
@@ -393,18 +459,19 @@ def training_cancel(*, training, user, reason):
         .order_by("created_at", "pk")
     )
     for registration in registrations:
-        confirmed = registration.status != Registration.Status.UNCONFIRMED
+        previous = registration.status
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
-        if confirmed:
+        _record_status(registration, user, "cancelled", previous, note=reason)
+        if previous != Registration.Status.UNCONFIRMED:
             _send_status_email(
                 training, registration, "training_cancelled", sessions, reason=reason
             )
     return training
 
 
-def capacity_refusal(training, capacity):
+def capacity_refusal(training: Training, capacity: int | None) -> str | None:
     """Why a saved training cannot have `capacity` seats (a message), or None: never
     fewer seats than people registered (nobody loses a seat given to them)."""
     if capacity is None or capacity < 1:
@@ -420,7 +487,13 @@ def capacity_refusal(training, capacity):
 
 
 @transaction.atomic
-def training_capacity_change(*, training, capacity, user=None, now=None):
+def training_capacity_change(
+    *,
+    training: Training,
+    capacity: int,
+    user: User | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[Training, list[Registration]]:
     """Give a training `capacity` seats (the admin). Fewer seats than the people
     registered are refused (ValidationError on "capacity"). New seats of a
     published training that has not started go at once to the first people
@@ -433,6 +506,9 @@ def training_capacity_change(*, training, capacity, user=None, now=None):
         raise ValidationError({"capacity": [problem]})
     if capacity == training.capacity:
         return training, []
+    change_record(
+        training, user=user, action="capacity", changes={"capacity": [training.capacity, capacity]}
+    )
     training.capacity = capacity
     training.save(update_fields=["capacity", "updated_at"])
     promoted = []
@@ -448,8 +524,15 @@ def training_capacity_change(*, training, capacity, user=None, now=None):
 
 @transaction.atomic
 def registration_create(
-    *, training, name, email, user=None, organization=None, language=None, now=None
-):
+    *,
+    training: Training,
+    name: str,
+    email: str,
+    user: User | AnonymousUser | None = None,
+    organization: Organization | None = None,
+    language: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Registration:
     """Register one person for a training.
 
     A signed-in member registering for one of their organisations (themselves or a
@@ -461,12 +544,12 @@ def registration_create(
     """
     now = now or timezone.now()
     name, email, errors = _clean_person(name, email)
-    signed_in = user is not None and user.is_authenticated
+    account = _account(user)
     if organization is not None:
-        if not signed_in:
+        if account is None:
             errors["organization"] = [_("Log in to register people for an organisation.")]
         elif organization.status != Organization.Status.PUBLISHED or not (
-            user.is_staff or _is_member(user, organization)
+            account.is_staff or _is_member(account, organization)
         ):
             errors["organization"] = [
                 _("You can register people only for a published organisation you are a member of.")
@@ -477,7 +560,7 @@ def registration_create(
     closed = registration_closed_reason(training, now=now)
     if closed:
         raise ValidationError(closed)
-    vouched = organization is not None or (signed_in and email == _account_email(user))
+    vouched = organization is not None or (account is not None and email == _account_email(account))
     existing = (
         Registration.objects.select_for_update(of=("self",))
         .filter(training_id=training.pk, email=email, status__in=Registration.ACTIVE_STATUSES)
@@ -494,21 +577,24 @@ def registration_create(
             registration.language = client_language(language)
         if organization is not None:
             registration.organization = organization
-        if signed_in:
-            registration.registered_by = user
+        if account is not None:
+            registration.registered_by = account
     else:
         registration = Registration(
             training=training,
             name=name,
             email=email,
             organization=organization,
-            registered_by=user if signed_in else None,
+            registered_by=account,
             status=Registration.Status.UNCONFIRMED,
             language=client_language(language),
             created_at=now,
         )
     if not vouched:
         _save_new_or_existing(registration, email)
+        change_record(
+            registration, user=user, action="registered", changes={"status": "unconfirmed"}
+        )
         send_email_on_commit(
             "registration_confirm",
             {
@@ -526,6 +612,9 @@ def registration_create(
     _give_place(training, registration)
     registration.confirmed_at = now
     _save_new_or_existing(registration, email)
+    change_record(
+        registration, user=user, action="registered", changes={"status": registration.status}
+    )
     _send_status_email(
         training,
         registration,
@@ -539,7 +628,7 @@ def registration_create(
     return registration
 
 
-def _save_new_or_existing(registration, email):
+def _save_new_or_existing(registration: Registration, email: str) -> None:
     try:
         with transaction.atomic():
             registration.save()
@@ -550,7 +639,9 @@ def _save_new_or_existing(registration, email):
 
 
 @transaction.atomic
-def registration_confirm_email(*, registration, now=None):
+def registration_confirm_email(
+    *, registration: Registration, now: datetime.datetime | None = None
+) -> Registration:
     """The resident clicked the link: a seat if one is free, otherwise the waiting
     list. Confirming again changes nothing."""
     now = now or timezone.now()
@@ -564,9 +655,11 @@ def registration_confirm_email(*, registration, now=None):
     if closed:
         raise ValidationError(closed)
     _fill_seats(training, now)
+    previous = registration.status
     _give_place(training, registration)
     registration.confirmed_at = now
     registration.save(update_fields=["status", "confirmed_at"])
+    _record_status(registration, None, "confirmed", previous)
     _send_status_email(
         training,
         registration,
@@ -580,7 +673,12 @@ def registration_confirm_email(*, registration, now=None):
     return registration
 
 
-def can_cancel_registration(registration, *, now=None, starts=None):
+def can_cancel_registration(
+    registration: Registration,
+    *,
+    now: datetime.datetime | None = None,
+    starts: datetime.datetime | None = None,
+) -> bool:
     """Whether the person (by the link) may still cancel: active, and the training
     has not started."""
     if registration.status not in Registration.ACTIVE_STATUSES:
@@ -593,7 +691,13 @@ def can_cancel_registration(registration, *, now=None, starts=None):
 
 
 @transaction.atomic
-def registration_cancel(*, registration, user=None, by_link=False, now=None):
+def registration_cancel(
+    *,
+    registration: Registration,
+    user: User | AnonymousUser | None = None,
+    by_link: bool = False,
+    now: datetime.datetime | None = None,
+) -> Registration:
     """Cancel a registration: by its link (the person), by staff, or by the member
     who made it or a member of its organisation. A freed seat goes to the first
     person waiting, who gets an e-mail, in the same transaction. The person is
@@ -602,16 +706,16 @@ def registration_cancel(*, registration, user=None, by_link=False, now=None):
     now = now or timezone.now()
     training = _lock_training(registration.training)
     registration = _lock_registration(registration)
-    signed_in = user is not None and user.is_authenticated
-    is_staff = signed_in and user.is_staff
+    account = _account(user)
+    is_staff = account is not None and account.is_staff
     allowed = (
         by_link
         or is_staff
-        or (signed_in and registration.registered_by_id == user.pk)
+        or (account is not None and registration.registered_by_id == account.pk)
         or (
-            signed_in
+            account is not None
             and registration.organization is not None
-            and _is_member(user, registration.organization)
+            and _is_member(account, registration.organization)
         )
     )
     if not allowed:
@@ -626,11 +730,13 @@ def registration_cancel(*, registration, user=None, by_link=False, now=None):
         raise ValidationError(
             _("The training has already started: please write or call the centre.")
         )
-    held_seat = registration.status == Registration.Status.REGISTERED
-    confirmed = registration.status != Registration.Status.UNCONFIRMED
+    previous = registration.status
+    held_seat = previous == Registration.Status.REGISTERED
+    confirmed = previous != Registration.Status.UNCONFIRMED
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at"])
+    _record_status(registration, user, "cancelled", previous)
     sessions = _sessions(training)
     if confirmed:
         _send_status_email(training, registration, "registration_cancelled", sessions)
@@ -644,7 +750,9 @@ def registration_cancel(*, registration, user=None, by_link=False, now=None):
 
 
 @transaction.atomic
-def registration_mark_attendance(*, registration, attended, user):
+def registration_mark_attendance(
+    *, registration: Registration, attended: bool | None, user: User | AnonymousUser | None
+) -> Registration:
     """Staff mark whether a registered person came (None: not known)."""
     if user is None or not user.is_authenticated or not user.is_staff:
         raise PermissionDenied
@@ -656,12 +764,15 @@ def registration_mark_attendance(*, registration, attended, user):
     starts = first_start(registration.training)
     if starts is None or timezone.now() < starts:
         raise ValidationError(_("The training has not started yet."))
+    changes = {"attended": [registration.attended, attended]}
     registration.attended = attended
     registration.save(update_fields=["attended"])
+    if changes["attended"][0] != attended:
+        change_record(registration, user=user, action="attendance", changes=changes)
     return registration
 
 
-def send_training_reminders(*, now=None):
+def send_training_reminders(*, now: datetime.datetime | None = None) -> int:
     """E-mail registered people the day before a training's first session
     (tomorrow on the centre's clock), once each; returns how many were sent. The
     registration's row stays locked while its reminder is sent, and is marked only
@@ -713,7 +824,11 @@ def send_training_reminders(*, now=None):
 # --- Reads for the pages -----------------------------------------------------------------
 
 
-def _per_training(queryset, field, aggregate):
+def _per_training(
+    queryset: QuerySet[TrainingSession] | QuerySet[Registration],
+    field: str,
+    aggregate: type[Aggregate],
+) -> Subquery:
     return Subquery(
         queryset.filter(training=OuterRef("pk"))
         .order_by()
@@ -723,7 +838,16 @@ def _per_training(queryset, field, aggregate):
     )
 
 
-def trainings_with_facts():
+class TrainingFacts(TypedDict):
+    """What `trainings_with_facts` annotates on each training."""
+
+    first_start: datetime.datetime | None
+    last_end: datetime.datetime | None
+    registered_count: int
+    waiting_count: int
+
+
+def trainings_with_facts() -> QuerySet[WithAnnotations[Training, TrainingFacts]]:
     """Trainings with `first_start`, `last_end`, `registered_count` and
     `waiting_count` annotated (one query, whatever the number of rows)."""
     registrations = Registration.objects.all()
@@ -741,7 +865,9 @@ def trainings_with_facts():
     )
 
 
-def upcoming_trainings(*, now=None, include_cancelled=False):
+def upcoming_trainings(
+    *, now: datetime.datetime | None = None, include_cancelled: bool = False
+) -> QuerySet[WithAnnotations[Training, TrainingFacts]]:
     """Published trainings that are not over yet, the soonest first, with their
     sessions (and rooms) prefetched."""
     now = now or timezone.now()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cwop_portal import services
+from cwop_portal.admin_helpers import HistoryAdminMixin
 from cwop_portal.models import AccessibilityStatement, Document, Page, SiteSettings, User
 from cwop_portal.roles import ROLE_LABELS
 
@@ -138,7 +139,7 @@ class SingletonAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SingletonAdmin):
+class SiteSettingsAdmin(HistoryAdminMixin, SingletonAdmin):
     fieldsets = (
         (None, {"fields": ("centre_name_pl", "centre_name_en")}),
         (_("Contact"), {"fields": ("street_address", "postal_code", "city", "phone", "email")}),

@@ -14,10 +14,15 @@ the site, the admin and the commands alike. Here are the admin's pieces for that
   selected" delete through a service; what the service would refuse is listed on
   the confirmation page, and then nothing is deleted.
 
+And the change history (`cwop_portal.history`) in the admin: `HistoryAdminMixin`
+shows a row's history in words (`HistoryInline`) and records the admin's own saves
+of models that no service saves.
+
 And a list filter the apps share: `DateFilter`, rows by when they take place.
 """
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib import admin, messages
@@ -27,9 +32,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cwop_portal.dates import DAY, add_months, local_today, start_of_day
+from cwop_portal.history import change_record, form_changes, history_model
 
 
 class ServiceActionsMixin:
@@ -182,6 +189,72 @@ def adopt(obj, saved):
     obj._state.adding = False
     obj._state.db = saved._state.db
     return obj
+
+
+class HistoryInline(admin.TabularInline):
+    """A row's history, read-only, in the reader's words: when, who, what was done,
+    what changed (old → new) and the note."""
+
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "user", "what", "changed", "details"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description=_("action"))
+    def what(self, record):
+        return capfirst(record.action_label)
+
+    @admin.display(description=_("changes"))
+    def changed(self, record):
+        return record.changes_in_words()
+
+    @admin.display(description=_("note"))
+    def details(self, record):
+        return record.note_in_words()
+
+
+@functools.cache
+def history_inline(model):
+    """The history inline of `model` (one class per model)."""
+    record_model = history_model(model)
+    return type(f"{record_model.__name__}Inline", (HistoryInline,), {"model": record_model})
+
+
+class HistoryAdminMixin:
+    """A model with a history (`cwop_portal.history`): its change page shows the
+    history, after the other inlines; the admin's own save records "created" or
+    "changed" with what the form changed, old → new. An admin whose saves go
+    through a service sets `records_admin_saves = False`: the service records."""
+
+    records_admin_saves = True
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        return inlines if obj is None else [*inlines, history_inline(self.model)]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.records_admin_saves:
+            self.record_admin_save(request, obj, form, change)
+
+    def record_admin_save(self, request, obj, form, change, *, exclude=()):
+        """Record the form's changes of `obj` (but `exclude`, which a service
+        recorded); a change page saved as it was records nothing."""
+        changes = {
+            name: values for name, values in form_changes(form).items() if name not in exclude
+        }
+        if change and not changes:
+            return
+        change_record(
+            obj, user=request.user, action="changed" if change else "created", changes=changes
+        )
 
 
 class DateFilter(admin.SimpleListFilter):

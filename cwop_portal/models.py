@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cwop_portal.history import ChangeRecord
 from cwop_portal.validators import validate_document_file
 
 
@@ -193,6 +194,23 @@ class SiteSettings(TranslatedFieldsMixin, models.Model):
 
     centre_name = localized_property("centre_name")
     opening_hours = localized_property("opening_hours")
+
+
+class SiteSettingsChange(ChangeRecord):
+    """History of the centre's contact details: who changed which, when, old → new."""
+
+    subject_field = "settings"
+
+    settings = models.ForeignKey(
+        SiteSettings,
+        verbose_name=_("site settings"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("change of the site settings")
+        verbose_name_plural = _("history of the site settings")
 
 
 class Document(DownloadableFileMixin, TranslatedFieldsMixin, models.Model):

@@ -21,6 +21,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 from django.utils.translation import gettext
 
+from cwop_portal.history import exported
+from cwop_portal.models import SiteSettingsChange
+
 _exporters = []
 _deletion_blockers = []
 _erasers = []
@@ -126,6 +129,10 @@ def export_account(user):
             for entry in LogEntry.objects.filter(user=user)
             .select_related("content_type")
             .order_by("action_time", "pk")
+        ],
+        "site_settings_history_entries": [
+            exported(change, user)
+            for change in SiteSettingsChange.objects.filter(user=user).order_by("created_at", "pk")
         ],
     }
 

@@ -24,10 +24,11 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cwop_portal.admin import SingletonAdmin
-from cwop_portal.admin_helpers import ServiceDeletionMixin
+from cwop_portal.admin_helpers import HistoryAdminMixin, ServiceDeletionMixin
 from cwop_portal.admin_site import register_pending
 from cwop_portal.dates import format_date
 from cwop_portal.emails import failed_recipients
+from cwop_portal.history import change_record, form_changes
 from cwop_portal.images import clean_new_image_upload
 from library import books, search
 from library.models import (
@@ -298,7 +299,7 @@ class AvailableCopiesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Book)
-class BookAdmin(admin.ModelAdmin):
+class BookAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = BookForm
     list_display = ["title", "author_list", "year", "isbn_with_dashes", "copies", "language"]
     list_filter = ["language", AvailableCopiesFilter, SubjectFilter, "is_demo"]
@@ -397,8 +398,16 @@ class BookAdmin(admin.ModelAdmin):
         formset.save(commit=False)
         for copy in formset.deleted_objects:
             copy.delete()
-        for copy, _fields in formset.changed_objects:
-            copy.save()
+        changed = {copy.pk for copy, _fields in formset.changed_objects}
+        for copy_form in formset.initial_forms:
+            if copy_form.instance.pk in changed:
+                copy_form.instance.save()
+                change_record(
+                    copy_form.instance,
+                    user=request.user,
+                    action="changed",
+                    changes=form_changes(copy_form),
+                )
         for copy in formset.new_objects:
             _services().copy_add(copy=copy, by=request.user)
 
@@ -462,7 +471,7 @@ def _desk_links():
 
 
 @admin.register(Copy)
-class CopyAdmin(ServiceRowsMixin, admin.ModelAdmin):
+class CopyAdmin(HistoryAdminMixin, ServiceRowsMixin, admin.ModelAdmin):
     form = CopyForm
     list_display = ["inventory_number", "book_title", "status", "condition"]
     list_display_links = ["inventory_number"]
@@ -752,7 +761,7 @@ class HoldAdmin(ServiceRowsMixin, admin.ModelAdmin):
 
 
 @admin.register(LibrarySettings)
-class LibrarySettingsAdmin(SingletonAdmin):
+class LibrarySettingsAdmin(HistoryAdminMixin, SingletonAdmin):
     """The row is made by migration 0003 (and by `load()` if ever missing)."""
 
     fieldsets = (

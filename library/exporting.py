@@ -1,7 +1,7 @@
 """The catalogue export: the live "Biblioteczka" spreadsheet, as XLSX or CSV.
 
 One row per copy (a book without copies: one row with an empty inventory
-number), in the layout the import reads (`library.importing.COLUMNS`), with the
+number), in the layout the import reads (`library.importing.columns`), with the
 headers and the values (language, condition, availability) in the active
 language, so a downloaded file imported again changes nothing.
 

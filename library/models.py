@@ -19,7 +19,9 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from cwop_portal.history import ChangeRecord
 from cwop_portal.images import validate_image_upload
 from cwop_portal.models import TranslatedFieldsMixin, localized_property
 from cwop_portal.validators import validate_spreadsheet_file
@@ -227,6 +229,20 @@ class Book(models.Model):
         Book.objects.filter(pk=self.pk).update(search_document=self.search_document)
 
 
+class BookChange(ChangeRecord):
+    """History: who changed what in a title of the catalogue, and when."""
+
+    subject_field = "book"
+
+    book = models.ForeignKey(
+        Book, verbose_name=_("book"), on_delete=models.CASCADE, related_name="changes"
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("book change")
+        verbose_name_plural = _("book history")
+
+
 class BookAuthor(models.Model):
     """An author of a book in their place on the title page."""
 
@@ -303,6 +319,25 @@ class Copy(models.Model):
 
     def __str__(self):
         return f"{self.inventory_number} – {self.book.title}"
+
+
+class CopyChange(ChangeRecord):
+    """History: who added, withdrew, restored or edited a copy, and when (its
+    loans are their own history)."""
+
+    subject_field = "copy"
+    action_labels = {
+        "withdrawn": pgettext_lazy("history", "withdrawn"),
+        "restored": pgettext_lazy("history", "restored to the shelf"),
+    }
+
+    copy = models.ForeignKey(
+        Copy, verbose_name=_("copy"), on_delete=models.CASCADE, related_name="changes"
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("copy change")
+        verbose_name_plural = _("copy history")
 
 
 class LoanQuerySet(models.QuerySet):
@@ -540,6 +575,23 @@ class LibrarySettings(models.Model):
 
     def due_date(self, start=None):
         return (start or timezone.localdate()) + datetime.timedelta(days=self.loan_days)
+
+
+class LibrarySettingsChange(ChangeRecord):
+    """History of the lending rules: who changed which, when, old → new."""
+
+    subject_field = "settings"
+
+    settings = models.ForeignKey(
+        LibrarySettings,
+        verbose_name=_("library settings"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("change of the library settings")
+        verbose_name_plural = _("history of the library settings")
 
 
 class CatalogueImport(models.Model):

@@ -11,8 +11,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
+from cwop_portal.history import exported
 from cwop_portal.personal_data import DeletionBlocker, register, register_deletion_blocker
-from library.models import CatalogueImport, Hold, Loan
+from library.models import (
+    BookChange,
+    CatalogueImport,
+    CopyChange,
+    Hold,
+    LibrarySettingsChange,
+    Loan,
+)
 
 
 @register("library")
@@ -69,6 +77,23 @@ def export_library(user):
                 "status": catalogue_import.status,
             }
             for catalogue_import in imports
+        ],
+        # What a member of staff changed in the catalogue and the lending rules.
+        "catalogue_history_entries": [
+            *(
+                {"book": change.book_id, **exported(change, user)}
+                for change in BookChange.objects.filter(user=user).order_by("created_at", "pk")
+            ),
+            *(
+                {"copy": change.copy_id, **exported(change, user)}
+                for change in CopyChange.objects.filter(user=user).order_by("created_at", "pk")
+            ),
+        ],
+        "settings_history_entries": [
+            exported(change, user)
+            for change in LibrarySettingsChange.objects.filter(user=user).order_by(
+                "created_at", "pk"
+            )
         ],
     }
 

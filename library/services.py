@@ -18,40 +18,52 @@ first reader waiting for the title, who gets an e-mail and
 Rules break as `ValidationError({field: message})`.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cwop_portal.dates import format_date
 from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit
+from cwop_portal.history import change_record
 from library.models import Author, Book, Copy, Hold, LibrarySettings, Loan, Subject
 from organizations.models import Organization
 
+if TYPE_CHECKING:
+    from cwop_portal.models import User
 
-def _today(now):
+# What the catalogue's vocabulary admin edits.
+CatalogueEntry = Subject | Author
+
+
+def _today(now: datetime.datetime) -> datetime.date:
     return timezone.localdate(now)
 
 
 # --- who may act -------------------------------------------------------------
 
 
-def bookable_organizations(user):
+def bookable_organizations(user: User) -> QuerySet[Organization]:
     """The published organisations `user` may borrow or reserve for (as a member)."""
     return Organization.objects.published().managed_by(user).order_by("name")
 
 
-def user_can_borrow_for(user, organization):
+def user_can_borrow_for(user: User, organization: Organization) -> bool:
     return bookable_organizations(user).filter(pk=organization.pk).exists()
 
 
-def _check_reader(user, organization, field):
+def _check_reader(user: User | None, organization: Organization | None, field: str) -> None:
     if user is None or not user.is_active:
         raise ValidationError({field: _("This account is not active.")})
     if organization is not None and not user_can_borrow_for(user, organization):
@@ -66,7 +78,7 @@ def _check_reader(user, organization, field):
 # --- finding and locking -----------------------------------------------------
 
 
-def find_copy(inventory_number):
+def find_copy(inventory_number: str | None) -> Copy:
     """The copy with this inventory number (spaces around and letter case ignored)."""
     number = " ".join((inventory_number or "").split())
     if not number:
@@ -82,19 +94,19 @@ def find_copy(inventory_number):
     return copy
 
 
-def _lock_copy(copy):
+def _lock_copy(copy: Copy) -> Copy:
     return Copy.objects.select_for_update().select_related("book").get(pk=copy.pk)
 
 
-def _lock_book(book):
+def _lock_book(book: Book) -> Book:
     return Book.objects.select_for_update().get(pk=book.pk)
 
 
-def _lock_user(user):
+def _lock_user(user: User) -> User:
     return get_user_model().objects.select_for_update().get(pk=user.pk)
 
 
-def _active_loan(copy):
+def _active_loan(copy: Copy) -> Loan | None:
     return (
         Loan.objects.select_for_update(of=("self",))
         .select_related("borrower", "organization")
@@ -103,7 +115,7 @@ def _active_loan(copy):
     )
 
 
-def _ready_hold(copy):
+def _ready_hold(copy: Copy) -> Hold | None:
     return (
         Hold.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -115,7 +127,7 @@ def _ready_hold(copy):
 # --- e-mails -----------------------------------------------------------------
 
 
-def _mail_hold_ready(hold):
+def _mail_hold_ready(hold: Hold) -> None:
     send_email_on_commit(
         "library_hold_ready",
         {"hold": hold, "book": hold.book, "copy": hold.copy, "expires_on": hold.expires_on},
@@ -123,10 +135,16 @@ def _mail_hold_ready(hold):
     )
 
 
-def _mail_loan(name, loan, *, send=send_email_on_commit, **extra):
+def _mail_loan(
+    name: str,
+    loan: Loan,
+    *,
+    send: Callable[..., Delivery] = send_email_on_commit,
+    **extra: Any,
+) -> Delivery:
     """The letter to the borrower about a loan; returns its `Delivery`. `send`:
     `send_email_now` for a reminder, marked only once it went out."""
-    if loan.borrower_id is None:
+    if loan.borrower is None:
         return Delivery(name, [])
     return send(
         name,
@@ -138,7 +156,9 @@ def _mail_loan(name, loan, *, send=send_email_on_commit, **extra):
 # --- the holds queue ---------------------------------------------------------
 
 
-def _serve_queue(copy, *, now, settings=None):
+def _serve_queue(
+    copy: Copy, *, now: datetime.datetime, settings: LibrarySettings | None = None
+) -> Hold | None:
     """Set the (locked, free) copy aside for the first reader waiting for its title,
     or put it back on the shelf. Returns the hold that became READY, or None."""
     settings = settings or LibrarySettings.load()
@@ -165,7 +185,7 @@ def _serve_queue(copy, *, now, settings=None):
     return hold
 
 
-def queue_position(hold):
+def queue_position(hold: Hold) -> int:
     """1 for the first reader waiting for the title (only for WAITING holds)."""
     return (
         Hold.objects.filter(book=hold.book_id, status=Hold.Status.WAITING)
@@ -175,7 +195,13 @@ def queue_position(hold):
     )
 
 
-def place_hold(*, book, user, organization=None, now=None):
+def place_hold(
+    *,
+    book: Book,
+    user: User | AnonymousUser,
+    organization: Organization | None = None,
+    now: datetime.datetime | None = None,
+) -> Hold:
     """Reserve a title for `user`: a free copy is set aside at once, otherwise the
     reader joins the queue."""
     now = now or timezone.now()
@@ -226,14 +252,14 @@ def place_hold(*, book, user, organization=None, now=None):
     return hold
 
 
-def _release(copy, *, now):
+def _release(copy: Copy, *, now: datetime.datetime) -> Hold | None:
     """A held copy whose hold ended: to the next reader or back on the shelf."""
     if copy.status == Copy.Status.HELD:
         return _serve_queue(copy, now=now)
     return None
 
 
-def cancel_hold(*, hold, by, now=None):
+def cancel_hold(*, hold: Hold, by: User | None, now: datetime.datetime | None = None) -> Hold:
     now = now or timezone.now()
     with transaction.atomic():
         _lock_book(hold.book)
@@ -249,7 +275,7 @@ def cancel_hold(*, hold, by, now=None):
     return hold
 
 
-def expire_holds(*, now=None):
+def expire_holds(*, now: datetime.datetime | None = None) -> int:
     """READY holds not collected by their date expire; their copies pass on."""
     now = now or timezone.now()
     today = _today(now)
@@ -283,7 +309,14 @@ def expire_holds(*, now=None):
 # --- loans -------------------------------------------------------------------
 
 
-def lend(*, copy, borrower, organization=None, by, now=None):
+def lend(
+    *,
+    copy: Copy,
+    borrower: User | None,
+    organization: Organization | None = None,
+    by: User | AnonymousUser | None,
+    now: datetime.datetime | None = None,
+) -> Loan:
     """Lend `copy` to `borrower` (for themselves or on behalf of `organization`)."""
     now = now or timezone.now()
     settings = LibrarySettings.load()
@@ -302,7 +335,7 @@ def lend(*, copy, borrower, organization=None, by, now=None):
                 raise ValidationError(
                     {
                         "copy": _("This copy is set aside for another reader until %(date)s.")
-                        % {"date": format_date(hold.expires_on)}
+                        % {"date": format_date(hold.expires_on) if hold.expires_on else "—"}
                     }
                 )
             _lock_user(borrower)
@@ -345,7 +378,9 @@ def lend(*, copy, borrower, organization=None, by, now=None):
     return loan
 
 
-def return_copy(*, copy, by, now=None):
+def return_copy(
+    *, copy: Copy, by: User | AnonymousUser | None, now: datetime.datetime | None = None
+) -> tuple[Loan, Hold | None]:
     """Close the copy's active loan; the copy goes to the first reader waiting."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -360,11 +395,17 @@ def return_copy(*, copy, by, now=None):
     return loan, hold
 
 
-def waiting_count(book):
+def waiting_count(book: Book | int) -> int:
     return Hold.objects.filter(book=book, status=Hold.Status.WAITING).count()
 
 
-def can_renew(loan, *, user=None, settings=None, waiting=None):
+def can_renew(
+    loan: Loan,
+    *,
+    user: User | None = None,
+    settings: LibrarySettings | None = None,
+    waiting: int | None = None,
+) -> tuple[bool, str]:
     """(True, "") or (False, the reason in words). `waiting`: readers waiting for the
     title, when the caller already counted them (lists)."""
     settings = settings or LibrarySettings.load()
@@ -381,7 +422,7 @@ def can_renew(loan, *, user=None, settings=None, waiting=None):
     return True, ""
 
 
-def renew(*, loan, by, now=None):
+def renew(*, loan: Loan, by: User | None, now: datetime.datetime | None = None) -> Loan:
     """Extend an active loan by the loan length, counted from today (never shortened)."""
     now = now or timezone.now()
     settings = LibrarySettings.load()
@@ -406,7 +447,7 @@ def renew(*, loan, by, now=None):
 # --- copies --------------------------------------------------------------------
 
 
-def withdraw_copy(*, copy, by, reason=""):
+def withdraw_copy(*, copy: Copy, by: User, reason: str = "") -> Copy:
     """Take a copy out of circulation (only when it is not lent or set aside)."""
     with transaction.atomic():
         copy = _lock_copy(copy)
@@ -416,14 +457,16 @@ def withdraw_copy(*, copy, by, reason=""):
             raise ValidationError(
                 {"copy": _("The copy is set aside for a reader: cancel the reservation first.")}
             )
+        changes = {"status": [copy.status, Copy.Status.WITHDRAWN]}
         copy.status = Copy.Status.WITHDRAWN
         if reason:
             copy.notes = (copy.notes + "\n" if copy.notes else "") + reason
         copy.save(update_fields=["status", "notes"])
+        change_record(copy, user=by, action="withdrawn", changes=changes, note=reason)
     return copy
 
 
-def restore_copy(*, copy, by, now=None):
+def restore_copy(*, copy: Copy, by: User, now: datetime.datetime | None = None) -> Copy:
     """Put a withdrawn copy back into circulation (to a waiting reader first)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -431,6 +474,8 @@ def restore_copy(*, copy, by, now=None):
         if copy.status != Copy.Status.WITHDRAWN:
             raise ValidationError({"copy": _("This copy is not withdrawn.")})
         _serve_queue(copy, now=now)
+        changes = {"status": [Copy.Status.WITHDRAWN, copy.status]}
+        change_record(copy, user=by, action="restored", changes=changes)
     return copy
 
 
@@ -445,11 +490,11 @@ class Availability:
     waiting: int = 0  # readers waiting in the queue
 
     @property
-    def lendable(self):
+    def lendable(self) -> bool:
         return self.total > 0
 
 
-def availability(books):
+def availability(books: Iterable[Book | int]) -> dict[int, Availability]:
     """Per book pk, an `Availability`: three queries whatever the number of books."""
     pks = [b.pk if hasattr(b, "pk") else b for b in books]
     result = {pk: Availability() for pk in pks}
@@ -487,7 +532,7 @@ def availability(books):
 # --- reminders -------------------------------------------------------------------
 
 
-def send_library_reminders(*, now=None):
+def send_library_reminders(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """E-mail readers whose books are due soon (once per loan period) and whose
     books are overdue (again every `overdue_reminder_every_days`); returns how
     many of each were sent. The loan's row stays locked while its reminder is
@@ -559,7 +604,7 @@ def send_library_reminders(*, now=None):
 
 
 @transaction.atomic
-def copy_add(*, copy, by, now=None):
+def copy_add(*, copy: Copy, by: User | None, now: datetime.datetime | None = None) -> Copy:
     """A new copy joins the library (the admin): like a returned one, it goes to the
     first reader waiting for its title, who is e-mailed, or on the shelf."""
     now = now or timezone.now()
@@ -567,10 +612,11 @@ def copy_add(*, copy, by, now=None):
     copy.save()
     copy = _lock_copy(copy)
     _serve_queue(copy, now=now)
+    change_record(copy, user=by, action="created", changes={"status": copy.status})
     return copy
 
 
-def _books_naming(entry):
+def _books_naming(entry: CatalogueEntry) -> list[int]:
     """The books whose search text names a subject or an author."""
     if isinstance(entry, Subject):
         books = Book.objects.filter(subjects=entry)
@@ -581,12 +627,12 @@ def _books_naming(entry):
     return list(books.values_list("pk", flat=True).distinct())
 
 
-def _entry_names(entry):
+def _entry_names(entry: CatalogueEntry) -> list[str | None]:
     return [getattr(entry, name, None) for name in ("name", "name_pl", "name_en")]
 
 
 @transaction.atomic
-def catalogue_entry_save(*, entry):
+def catalogue_entry_save(*, entry: CatalogueEntry) -> CatalogueEntry:
     """Save a subject or an author (the admin); the search text of the books that
     name it follows a new name."""
     stored = type(entry).objects.filter(pk=entry.pk).first() if entry.pk else None
@@ -597,7 +643,7 @@ def catalogue_entry_save(*, entry):
 
 
 @transaction.atomic
-def catalogue_entry_delete(*, entry):
+def catalogue_entry_delete(*, entry: CatalogueEntry) -> None:
     """Delete a subject (its books lose it, and their search text its name) or an
     author no book names (the database refuses the others)."""
     books = _books_naming(entry)

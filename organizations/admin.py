@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cwop_portal.admin_helpers import (
+    HistoryAdminMixin,
     ServiceActionsMixin,
     ServiceDeletionMixin,
     ServiceRefusalMixin,
@@ -27,7 +28,6 @@ from organizations.models import (
     NewsAttachment,
     NewsPost,
     Organization,
-    OrganizationChange,
     TargetGroup,
 )
 
@@ -134,23 +134,15 @@ class MembershipInline(admin.TabularInline):
     show_change_link = True
 
 
-class OrganizationChangeInline(admin.TabularInline):
-    model = OrganizationChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "user", "action", "changes", "note"]
-    readonly_fields = fields
-    ordering = ["-created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Organization)
-class OrganizationAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
+class OrganizationAdmin(
+    HistoryAdminMixin, ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin
+):
     """Profiles are added and edited through `organization_edit_by_staff` (history,
     the row locked against a member's edit at the same time), their members through
     the membership services; the status changes only through the actions."""
+
+    records_admin_saves = False
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -184,7 +176,7 @@ class OrganizationAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdm
         "created_at",
         "updated_at",
     ]
-    inlines = [MembershipInline, OrganizationChangeInline]
+    inlines = [MembershipInline]
     actions = ["approve", "reject", "archive"]
     save_on_top = True
     fieldsets = (
@@ -489,12 +481,14 @@ NEWS_MODERATION_FIELDS = [
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(ServiceDeletionMixin, ServiceActionsMixin, admin.ModelAdmin):
+class NewsPostAdmin(HistoryAdminMixin, ServiceDeletionMixin, ServiceActionsMixin, admin.ModelAdmin):
     """Staff write the centre's news here (published directly) and moderate the
     organisations' posts with the approve / reject actions. Writing, editing and
     deleting go through `organizations.news_services`, as on the members' pages: the
     image is re-encoded, replaced files are removed, and the status changes only
     through the actions (with their e-mails)."""
+
+    records_admin_saves = False
 
     list_display = ["title", "organization", "category", "status", "published_at", "expires_at"]
     list_filter = ["status", "category", "is_demo"]

@@ -3,15 +3,25 @@
 Every entry point (the members' pages, the admin, commands) calls these.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cwop_portal.emails import send_email_on_commit, staff_emails
+from cwop_portal.history import change_record, changes_between, snapshot
 from cwop_portal.images import clean_image_upload
 from cwop_portal.text import unique_slug
-from organizations.models import Membership, NewsAttachment, NewsPost
+from organizations.models import Membership, NewsAttachment, NewsPost, Organization
+
+if TYPE_CHECKING:
+    from cwop_portal.models import User
 
 EDITABLE_FIELDS = [
     "title",
@@ -25,9 +35,11 @@ EDITABLE_FIELDS = [
     "published_at",
     "expires_at",
 ]
+# What an edit may change, kept in the post's history old → new.
+HISTORY_FIELDS = [*EDITABLE_FIELDS, "lead_image", "status"]
 
 
-def _unique_slug(title):
+def _unique_slug(title: str) -> str:
     return unique_slug(
         title,
         is_taken=lambda slug: NewsPost.objects.filter(slug=slug).exists(),
@@ -37,23 +49,27 @@ def _unique_slug(title):
     )
 
 
-def can_edit(post, user):
+def can_edit(post: NewsPost, user: User) -> bool:
     """Staff edit any post; active members edit their organisation's posts."""
     if user.is_staff:
         return True
     return (
-        bool(post.organization_id)
+        post.organization_id is not None
         and Membership.objects.filter(
             organization_id=post.organization_id, user=user, status=Membership.Status.ACTIVE
         ).exists()
     )
 
 
-def _admin_emails(post):
-    return post.organization.admin_emails() if post.organization_id else []
+def _admin_emails(post: NewsPost) -> list[str]:
+    return post.organization.admin_emails() if post.organization is not None else []
 
 
-def _save(post, image, attachments):
+def _save(
+    post: NewsPost,
+    image: UploadedFile | None,
+    attachments: Iterable[tuple[str, UploadedFile]],
+) -> NewsPost:
     """Validate, store the re-encoded image and the attachments, save; a failure
     leaves no file behind."""
     post.full_clean(exclude=["lead_image", "slug"])
@@ -69,7 +85,7 @@ def _save(post, image, attachments):
             post.full_clean(exclude=["slug"], validate_unique=False)
         post.save()
         for title, upload in attachments or ():
-            attachment = NewsAttachment(post=post, title=title or upload.name, file=upload)
+            attachment = NewsAttachment(post=post, title=title or upload.name or "", file=upload)
             try:
                 attachment.full_clean(exclude=["post"])
             except ValidationError as exc:
@@ -85,8 +101,15 @@ def _save(post, image, attachments):
 
 @transaction.atomic
 def news_create(
-    *, user, organization=None, data, image=None, attachments=(), submit=False, slug=""
-):
+    *,
+    user: User,
+    organization: Organization | None = None,
+    data: dict[str, Any],
+    image: UploadedFile | None = None,
+    attachments: Iterable[tuple[str, UploadedFile]] = (),
+    submit: bool = False,
+    slug: str = "",
+) -> NewsPost:
     """A member writes a post for their organisation (a draft, or submitted for
     approval); staff write the centre's posts, which are published directly.
     `slug`: the address staff chose in the admin (made unique); else from the title."""
@@ -110,6 +133,7 @@ def news_create(
         post.status = NewsPost.Status.SUBMITTED
         post.submitted_at = timezone.now()
     _save(post, image, attachments)
+    change_record(post, user=user, action="created", changes={"status": post.status})
     if post.status == NewsPost.Status.SUBMITTED:
         send_email_on_commit("news_submitted", {"post": post}, staff_emails())
     return post
@@ -117,8 +141,15 @@ def news_create(
 
 @transaction.atomic
 def news_update(
-    *, post, user, data, image=None, attachments=(), remove_attachments=(), submit=False
-):
+    *,
+    post: NewsPost,
+    user: User,
+    data: dict[str, Any],
+    image: UploadedFile | None = None,
+    attachments: Iterable[tuple[str, UploadedFile]] = (),
+    remove_attachments: Iterable[int] = (),
+    submit: bool = False,
+) -> NewsPost:
     """Edit a post. A member's change to a published post sends it back for approval.
 
     Files that the edit removes or replaces are deleted from storage only once the
@@ -127,6 +158,7 @@ def news_update(
     if not can_edit(post, user):
         raise PermissionDenied
     was_submitted = post.status == NewsPost.Status.SUBMITTED
+    before = snapshot(post, HISTORY_FIELDS)
     for field, value in data.items():
         if field in EDITABLE_FIELDS:
             setattr(post, field, value)
@@ -143,6 +175,9 @@ def news_update(
     obsolete += [(a.file.storage, a.file.name) for a in removed]
     removed.delete()
     _save(post, image, attachments)
+    changes = changes_between(before, post, HISTORY_FIELDS)
+    if changes:
+        change_record(post, user=user, action="changed", changes=changes)
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in obsolete])
     if post.status == NewsPost.Status.SUBMITTED and not was_submitted:
         send_email_on_commit("news_submitted", {"post": post}, staff_emails())
@@ -150,21 +185,23 @@ def news_update(
 
 
 @transaction.atomic
-def news_submit(*, post, user):
+def news_submit(*, post: NewsPost, user: User) -> NewsPost:
     post = NewsPost.objects.select_for_update().get(pk=post.pk)
     if not can_edit(post, user):
         raise PermissionDenied
     if post.status not in {NewsPost.Status.DRAFT, NewsPost.Status.REJECTED}:
         raise ValidationError(_("Only a draft or a rejected post can be sent for approval."))
+    changes = {"status": [post.status, NewsPost.Status.SUBMITTED]}
     post.status = NewsPost.Status.SUBMITTED
     post.submitted_at = timezone.now()
     post.save(update_fields=["status", "submitted_at", "updated_at"])
+    change_record(post, user=user, action="submitted", changes=changes)
     send_email_on_commit("news_submitted", {"post": post}, staff_emails())
     return post
 
 
 @transaction.atomic
-def news_approve(*, post, user):
+def news_approve(*, post: NewsPost, user: User) -> NewsPost:
     """Publish a submitted post (at its chosen date, or now)."""
     if not user.is_staff:
         raise PermissionDenied
@@ -176,12 +213,18 @@ def news_approve(*, post, user):
     post.rejection_reason = ""
     post.full_clean(exclude=["lead_image"])
     post.save()
+    change_record(
+        post,
+        user=user,
+        action="approved",
+        changes={"status": [NewsPost.Status.SUBMITTED, NewsPost.Status.PUBLISHED]},
+    )
     send_email_on_commit("news_approved", {"post": post}, _admin_emails(post))
     return post
 
 
 @transaction.atomic
-def news_reject(*, post, user, reason):
+def news_reject(*, post: NewsPost, user: User, reason: str) -> NewsPost:
     if not user.is_staff:
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -193,12 +236,25 @@ def news_reject(*, post, user, reason):
     post.status = NewsPost.Status.REJECTED
     post.rejection_reason = reason
     post.save(update_fields=["status", "rejection_reason", "updated_at"])
+    change_record(
+        post,
+        user=user,
+        action="rejected",
+        changes={"status": [NewsPost.Status.SUBMITTED, NewsPost.Status.REJECTED]},
+        note=reason,
+    )
     send_email_on_commit("news_rejected", {"post": post, "reason": reason}, _admin_emails(post))
     return post
 
 
 @transaction.atomic
-def news_attachments_update(*, post, user, save=(), delete=()):
+def news_attachments_update(
+    *,
+    post: NewsPost,
+    user: User,
+    save: Sequence[NewsAttachment] = (),
+    delete: Sequence[NewsAttachment] = (),
+) -> None:
     """Staff edit a post's attachments in the admin: `save` new or changed ones
     (NewsAttachment rows of `post`), `delete` removed ones. A replaced or removed
     file is deleted from storage only once the change has committed."""
@@ -225,7 +281,7 @@ def news_attachments_update(*, post, user, save=(), delete=()):
 
 
 @transaction.atomic
-def news_delete(*, post, user):
+def news_delete(*, post: NewsPost, user: User) -> None:
     post = NewsPost.objects.select_for_update().get(pk=post.pk)
     if not can_edit(post, user):
         raise PermissionDenied

@@ -1,8 +1,8 @@
 """The directory's part of "download my data" and of deleting an account.
 
-Exported: the person's memberships, the news they wrote, the organisations' history
-entries they made or that name them, and the messages they sent to organisations
-(found by their e-mail addresses).
+Exported: the person's memberships, the news they wrote (with its history), the
+organisations' and news posts' history entries they made or that name them, and the
+messages they sent to organisations (found by their e-mail addresses).
 
 On deletion: memberships go (CASCADE; the organisation's history notes that a
 member's account was deleted); news posts stay the organisation's, without the
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from cwop_portal.history import change_record, exported
 from cwop_portal.personal_data import (
     DeletionBlocker,
     person_emails,
@@ -29,6 +30,7 @@ from organizations.models import (
     ContactMessage,
     Membership,
     NewsPost,
+    NewsPostChange,
     Organization,
     OrganizationChange,
 )
@@ -61,6 +63,7 @@ def export_organizations(user):
     news = (
         NewsPost.objects.filter(author=user)
         .select_related("organization")
+        .prefetch_related("changes")
         .order_by("created_at", "pk")
     )
     history = (
@@ -93,8 +96,18 @@ def export_organizations(user):
                 "status": post.status,
                 "created_at": post.created_at.isoformat(),
                 "published_at": post.published_at.isoformat() if post.published_at else None,
+                "history": [
+                    exported(change, user)
+                    for change in sorted(post.changes.all(), key=lambda c: (c.created_at, c.pk))
+                ],
             }
             for post in news
+        ],
+        "news_history_entries": [
+            {"news_post": change.post_id, **exported(change, user)}
+            for change in NewsPostChange.objects.filter(user=user)
+            .exclude(post__author=user)
+            .order_by("created_at", "pk")
         ],
         "organization_history": [
             {
@@ -179,10 +192,11 @@ def erase_organizations(user, *, emails, now):
         change.changes = {**change.changes, "user": deleted}
         change.save(update_fields=["changes"])
     for membership in Membership.objects.filter(user=user).select_related("organization"):
-        OrganizationChange.objects.create(
-            organization=membership.organization,
+        change_record(
+            membership.organization,
+            user=None,
             action="membership_removed",
             changes={"user": deleted},
-            created_at=now,
+            at=now,
         )
     ContactMessage.objects.filter(_sent_by(emails)).delete()

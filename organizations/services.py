@@ -1,19 +1,23 @@
 """Writes to the directory: every entry point (site, admin, commands) calls these.
 
-Each function is atomic, keeps the history (OrganizationChange) and sends its
+Each function is atomic, keeps the history (`change_record`) and sends its
 e-mails after commit.
 """
 
-import datetime
-import decimal
+from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cwop_portal.emails import send_email_on_commit, staff_emails
+from cwop_portal.history import change_record, json_value
 from cwop_portal.images import clean_image_upload
 from cwop_portal.text import unique_slug
 from organizations.models import (
@@ -22,15 +26,20 @@ from organizations.models import (
     FieldOfActivity,
     Membership,
     Organization,
-    OrganizationChange,
     TargetGroup,
 )
 from organizations.models.organization import IDENTITY_FIELDS
 
+if TYPE_CHECKING:
+    from cwop_portal.models import User
+
+# A vocabulary entry, as the admin edits them.
+Term = FieldOfActivity | TargetGroup | District
+
 M2M_FIELDS = ["fields_of_activity", "target_groups"]
 
 
-def _unique_slug(name):
+def _unique_slug(name: str) -> str:
     return unique_slug(
         name,
         is_taken=lambda slug: Organization.objects.filter(slug=slug).exists(),
@@ -38,30 +47,17 @@ def _unique_slug(name):
     )
 
 
-def _history(organization, user, action, changes=None, note=""):
-    OrganizationChange.objects.create(
-        organization=organization,
-        user=user if user and user.is_authenticated else None,
-        action=action,
-        changes=changes or {},
-        note=note,
-    )
+def _history(
+    organization: Organization,
+    user: User | AnonymousUser | None,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> None:
+    change_record(organization, user=user, action=action, changes=changes, note=note)
 
 
-def _plain(value):
-    """A JSON-ready form of a field's value, for the history."""
-    if isinstance(value, FieldFile):
-        return value.name or ""
-    if hasattr(value, "all"):
-        return sorted(str(v) for v in value.all())
-    if hasattr(value, "pk"):
-        return str(value)
-    if isinstance(value, datetime.date | datetime.time | decimal.Decimal):
-        return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return value
-
-
-def _save_integrity(organization, **kwargs):
+def _save_integrity(organization: Organization, **kwargs: Any) -> None:
     """Save, turning the database's uniqueness guard into a message on the field."""
     try:
         with transaction.atomic():
@@ -74,7 +70,7 @@ def _save_integrity(organization, **kwargs):
         raise
 
 
-def _save_with_logo(organization, logo):
+def _save_with_logo(organization: Organization, logo: UploadedFile | None) -> None:
     """Validate, store the re-encoded logo, then save the row; a failure leaves no
     file behind."""
     organization.full_clean(exclude=["logo"])
@@ -93,14 +89,20 @@ def _save_with_logo(organization, logo):
         raise
 
 
-def _notify_staff_pending(organization):
+def _notify_staff_pending(organization: Organization) -> None:
     send_email_on_commit("organization_pending", {"organization": organization}, staff_emails())
 
 
 @transaction.atomic
 def organization_create(
-    *, user, data, fields_of_activity=(), target_groups=(), logo=None, submit=False
-):
+    *,
+    user: User,
+    data: dict[str, Any],
+    fields_of_activity: Iterable[FieldOfActivity] = (),
+    target_groups: Iterable[TargetGroup] = (),
+    logo: UploadedFile | None = None,
+    submit: bool = False,
+) -> Organization:
     """A member creates an organisation and becomes its administrator."""
     organization = Organization(**data)
     if organization.krs == "":
@@ -127,13 +129,19 @@ def organization_create(
 
 @transaction.atomic
 def organization_update(
-    *, organization, user, data, fields_of_activity=None, target_groups=None, logo=None
-):
+    *,
+    organization: Organization,
+    user: User,
+    data: dict[str, Any],
+    fields_of_activity: Iterable[FieldOfActivity] | None = None,
+    target_groups: Iterable[TargetGroup] | None = None,
+    logo: UploadedFile | None = None,
+) -> Organization:
     """Edit a profile. On a published profile a new name, legal form or KRS waits
     for the centre's approval (the profile keeps showing the approved ones); other
     changes are published at once."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    before = {f: _plain(getattr(organization, f)) for f in list(data) + M2M_FIELDS}
+    before = {f: json_value(getattr(organization, f)) for f in list(data) + M2M_FIELDS}
     identity_change = {}
     for field, value in data.items():
         if field == "krs" and value == "":
@@ -172,7 +180,7 @@ def organization_update(
     if target_groups is not None:
         organization.target_groups.set(target_groups)
     organization.rebuild_search_document()
-    after = {f: _plain(getattr(organization, f)) for f in before}
+    after = {f: json_value(getattr(organization, f)) for f in before}
     changes = {f: [before[f], after[f]] for f in before if before[f] != after[f]}
     if identity_change:
         changes["pending_identity"] = [None, identity_change]
@@ -194,8 +202,14 @@ MODERATION_FIELDS = {
 
 @transaction.atomic
 def organization_edit_by_staff(
-    *, user, data, organization=None, fields_of_activity=None, target_groups=None, logo=None
-):
+    *,
+    user: User,
+    data: dict[str, Any],
+    organization: Organization | None = None,
+    fields_of_activity: Iterable[FieldOfActivity] | None = None,
+    target_groups: Iterable[TargetGroup] | None = None,
+    logo: UploadedFile | None = None,
+) -> Organization:
     """The centre's staff add (`organization` None) or edit a profile in the admin.
 
     Every change applies at once, the name, legal form and KRS too (a member's
@@ -215,7 +229,7 @@ def organization_edit_by_staff(
         for name, value in zip(M2M_FIELDS, (fields_of_activity, target_groups), strict=True):
             names += [name] if value is not None else []
         names += ["logo"] if logo else []
-        before = {f: _plain(getattr(organization, f)) for f in names}
+        before = {f: json_value(getattr(organization, f)) for f in names}
     for field, value in data.items():
         setattr(organization, field, None if field == "krs" and value == "" else value)
     if not organization.slug:
@@ -227,7 +241,9 @@ def organization_edit_by_staff(
         organization.target_groups.set(target_groups)
     organization.rebuild_search_document()
     if before:
-        changes = {f: [before[f], _plain(getattr(organization, f))] for f in before}
+        changes: dict[str, Any] = {
+            f: [before[f], json_value(getattr(organization, f))] for f in before
+        }
         changes = {f: values for f, values in changes.items() if values[0] != values[1]}
     else:
         changes = {"status": organization.status}
@@ -236,7 +252,7 @@ def organization_edit_by_staff(
 
 
 @transaction.atomic
-def organization_submit(*, organization, user):
+def organization_submit(*, organization: Organization, user: User) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.status not in {Organization.Status.DRAFT, Organization.Status.REJECTED}:
         raise ValidationError(_("Only a draft or a rejected profile can be sent for approval."))
@@ -249,7 +265,7 @@ def organization_submit(*, organization, user):
 
 
 @transaction.atomic
-def organization_approve(*, organization, user):
+def organization_approve(*, organization: Organization, user: User) -> Organization:
     """Publish a pending profile, or apply a published one's waiting identity change."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.status != Organization.Status.PENDING and not organization.pending_identity:
@@ -275,7 +291,7 @@ def organization_approve(*, organization, user):
 
 
 @transaction.atomic
-def organization_reject(*, organization, user, reason):
+def organization_reject(*, organization: Organization, user: User, reason: str) -> Organization:
     """Reject a pending profile, or a published one's waiting identity change."""
     reason = (reason or "").strip()
     if not reason:
@@ -284,7 +300,9 @@ def organization_reject(*, organization, user, reason):
     if organization.status == Organization.Status.PENDING:
         organization.status = Organization.Status.REJECTED
         organization.rejection_reason = reason
-        changes = {"status": [Organization.Status.PENDING, Organization.Status.REJECTED]}
+        changes: dict[str, Any] = {
+            "status": [Organization.Status.PENDING, Organization.Status.REJECTED]
+        }
     elif organization.pending_identity:
         changes = {"pending_identity": [organization.pending_identity, None]}
         organization.pending_identity = {}
@@ -301,7 +319,7 @@ def organization_reject(*, organization, user, reason):
 
 
 @transaction.atomic
-def organization_archive(*, organization, user):
+def organization_archive(*, organization: Organization, user: User) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     organization.status = Organization.Status.ARCHIVED
     organization.save(update_fields=["status", "updated_at"])
@@ -309,7 +327,7 @@ def organization_archive(*, organization, user):
     return organization
 
 
-def _require_admin(organization, user):
+def _require_admin(organization: Organization, user: User) -> None:
     if not (
         user.is_staff
         or organization.memberships.filter(
@@ -320,7 +338,7 @@ def _require_admin(organization, user):
 
 
 @transaction.atomic
-def membership_request(*, organization, user, message=""):
+def membership_request(*, organization: Organization, user: User, message: str = "") -> Membership:
     """Ask to join an organisation; its administrators are told by e-mail."""
     membership, created = Membership.objects.get_or_create(
         user=user,
@@ -339,7 +357,7 @@ def membership_request(*, organization, user, message=""):
 
 
 @transaction.atomic
-def membership_approve(*, membership, by):
+def membership_approve(*, membership: Membership, by: User) -> Membership:
     """Accept a request to join; the person is told by e-mail."""
     _require_admin(membership.organization, by)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
@@ -358,7 +376,7 @@ def membership_approve(*, membership, by):
 
 
 @transaction.atomic
-def membership_add(*, organization, user, role, by):
+def membership_add(*, organization: Organization, user: User, role: str, by: User) -> Membership:
     """The centre's staff add a person to an organisation (e.g. a new administrator
     after the last one has left): an active member at once, told by e-mail."""
     if not by.is_staff:
@@ -378,7 +396,7 @@ def membership_add(*, organization, user, role, by):
     return membership
 
 
-def _reread(membership):
+def _reread(membership: Membership) -> None:
     """The membership's role and status as stored (under the organisation's lock:
     another change may have come first)."""
     current = Membership.objects.filter(pk=membership.pk).values("role", "status").first()
@@ -387,7 +405,7 @@ def _reread(membership):
     membership.role, membership.status = current["role"], current["status"]
 
 
-def is_last_administrator(membership):
+def is_last_administrator(membership: Membership) -> bool:
     """Whether `membership` (as stored) is the organisation's only active administrator."""
     return (
         membership.role == Membership.Role.ADMIN
@@ -396,7 +414,7 @@ def is_last_administrator(membership):
     )
 
 
-def _admins_left_without(membership):
+def _admins_left_without(membership: Membership) -> bool:
     return (
         Membership.objects.filter(
             organization=membership.organization,
@@ -409,7 +427,7 @@ def _admins_left_without(membership):
 
 
 @transaction.atomic
-def membership_set_role(*, membership, role, by):
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
     _require_admin(membership.organization, by)
     Organization.objects.select_for_update().get(pk=membership.organization_id)
     _reread(membership)
@@ -427,7 +445,7 @@ def membership_set_role(*, membership, role, by):
 
 
 @transaction.atomic
-def membership_remove(*, membership, by):
+def membership_remove(*, membership: Membership, by: User) -> None:
     """Remove a member (or refuse a request); a member may also leave."""
     if by != membership.user:
         _require_admin(membership.organization, by)
@@ -444,7 +462,9 @@ def membership_remove(*, membership, by):
 
 
 @transaction.atomic
-def contact_message_send(*, organization, sender_name, sender_email, body):
+def contact_message_send(
+    *, organization: Organization, sender_name: str, sender_email: str, body: str
+) -> ContactMessage:
     """Relay a resident's message to the organisation without revealing its address.
 
     Refused (nothing saved) when nobody answers for the organisation: without an
@@ -480,7 +500,7 @@ def contact_message_send(*, organization, sender_name, sender_email, body):
     return message
 
 
-def contact_messages_purge(*, older_than_days=None, dry_run=False):
+def contact_messages_purge(*, older_than_days: int | None = None, dry_run: bool = False) -> int:
     """Delete relayed messages older than the retention period (the setting, unless
     given); returns how many. The pages hide them already (`retained()`)."""
     old = ContactMessage.objects.expired(days=older_than_days)
@@ -499,23 +519,23 @@ TERM_LOOKUPS = {
 }
 
 
-def _term_names(term):
+def _term_names(term: Term) -> list[str | None]:
     return [getattr(term, name, None) for name in ("name", "name_pl", "name_en")]
 
 
-def _organizations_with(term):
+def _organizations_with(term: Term) -> list[int]:
     return list(
         Organization.objects.filter(**{TERM_LOOKUPS[type(term)]: term}).values_list("pk", flat=True)
     )
 
 
-def _rebuild_search_documents(pks):
+def _rebuild_search_documents(pks: Iterable[int]) -> None:
     for organization in Organization.objects.filter(pk__in=pks).select_related("district"):
         organization.rebuild_search_document()
 
 
 @transaction.atomic
-def term_save(*, term):
+def term_save(*, term: Term) -> Term:
     """Save a field of activity, a target group or a district (the admin); the
     search text of the profiles that name it follows a new name."""
     stored = type(term).objects.filter(pk=term.pk).first() if term.pk else None
@@ -526,7 +546,7 @@ def term_save(*, term):
 
 
 @transaction.atomic
-def term_delete(*, term):
+def term_delete(*, term: Term) -> None:
     """Delete a vocabulary entry: the profiles lose it (and their search text its name)."""
     organizations = _organizations_with(term)
     term.delete()

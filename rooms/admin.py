@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from cwop_portal import params
 from cwop_portal.admin_helpers import (
     DateFilter,
+    HistoryAdminMixin,
     ServiceActionsMixin,
     ServiceRefusalMixin,
     ask_reason,
@@ -40,10 +41,9 @@ from cwop_portal.dates import (
 from cwop_portal.images import clean_new_image_upload
 from cwop_portal.periods import PeriodForm
 from cwop_portal.spreadsheets import csv_response, xlsx_response
-from rooms import reports, services
+from rooms import reports, rules, services
 from rooms.models import (
     Booking,
-    BookingChange,
     Closure,
     Equipment,
     OpeningHours,
@@ -240,34 +240,18 @@ class BookingChangeForm(forms.ModelForm):
     def clean_attendees(self):
         attendees = self.cleaned_data["attendees"]
         if attendees != self.instance.attendees:
-            errors = services.check_attendees(self.instance.resource, attendees)
+            errors = rules.attendees_check(self.instance.resource, attendees)
             if errors:
                 raise ValidationError(errors["attendees"])
         return attendees
-
-
-class BookingChangeInline(admin.TabularInline):
-    """The booking's history, read-only."""
-
-    model = BookingChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "user", "action", "changes", "note"]
-    readonly_fields = fields
-    ordering = ["-created_at", "-pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
 
 
 AGENDA_DAY, AGENDA_WEEK = "dzien", "tydzien"
 
 
 @admin.register(Booking)
-class BookingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
+class BookingAdmin(HistoryAdminMixin, ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
+    records_admin_saves = False  # the services record
     list_display = [
         "resource",
         "local_start",
@@ -393,7 +377,7 @@ class BookingAdmin(ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         # Nothing may fail after the add form's clean() created the booking.
-        return [] if obj is None else [BookingChangeInline]
+        return [] if obj is None else super().get_inlines(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = BookingAddForm if obj is None else BookingChangeForm

@@ -8,7 +8,7 @@ from rooms.models import CalendarFeed
 
 
 @transaction.atomic
-def calendar_feed_renew(*, organization):
+def calendar_feed_renew(*, organization: Organization) -> CalendarFeed:
     """A new secret address; the old one, if any, no longer works. The organisation's
     row is locked so that two clicks at once leave one feed."""
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
@@ -17,6 +17,6 @@ def calendar_feed_renew(*, organization):
 
 
 @transaction.atomic
-def calendar_feed_delete(*, organization):
+def calendar_feed_delete(*, organization: Organization) -> None:
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     CalendarFeed.objects.filter(organization=organization).delete()

@@ -8,9 +8,13 @@ deletes them (the `purge_mail_items` command, daily from cron). Items not yet
 collected are kept: the letter is still at the centre.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,18 +22,21 @@ from django.utils.translation import gettext as _
 
 from cwop_portal.dates import format_datetime
 from cwop_portal.emails import send_email_on_commit
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from rooms.models import MailItem
+
+if TYPE_CHECKING:
+    from cwop_portal.models import User
 
 DEFAULT_RETENTION_DAYS = 365
 
 
-def retention_days():
+def retention_days() -> int:
     """How long collected items are kept, in days (setting MAIL_ITEM_RETENTION_DAYS)."""
     return getattr(settings, "MAIL_ITEM_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
 
 
-def member_emails(organization):
+def member_emails(organization: Organization) -> list[str]:
     """E-mail addresses of the organisation's active members, whatever their role."""
     return list(
         Membership.objects.filter(
@@ -40,18 +47,26 @@ def member_emails(organization):
     )
 
 
-def validate_received_on(value):
+def validate_received_on(value: datetime.date | None) -> None:
     """Mail cannot arrive in the future (a mistyped year, most often)."""
     if value and value > timezone.localdate():
         raise ValidationError(_("The date cannot be in the future."), code="future")
 
 
-def _user_or_none(user):
+def _user_or_none(user: User | AnonymousUser | None) -> User | None:
     return user if user is not None and user.is_authenticated else None
 
 
 @transaction.atomic
-def mail_item_log(*, organization, sender, kind, received_on=None, note="", user):
+def mail_item_log(
+    *,
+    organization: Organization,
+    sender: str,
+    kind: str,
+    received_on: datetime.date | None = None,
+    note: str = "",
+    user: User | AnonymousUser | None,
+) -> MailItem:
     """Log a letter or parcel that arrived for `organization`; its active members
     get an e-mail (in Polish) once the transaction commits."""
     item = MailItem(
@@ -77,7 +92,9 @@ def mail_item_log(*, organization, sender, kind, received_on=None, note="", user
 
 
 @transaction.atomic
-def mail_item_collect(*, item, collected_by, user):
+def mail_item_collect(
+    *, item: MailItem, collected_by: str, user: User | AnonymousUser | None
+) -> MailItem:
     """Record that `collected_by` (a person's name) took the item from `user`
     (the member of staff handing it over). An item is collected only once."""
     name = " ".join((collected_by or "").split())
@@ -86,7 +103,7 @@ def mail_item_collect(*, item, collected_by, user):
             {"collected_by": _("Give the name of the person who collected the mail.")}
         )
     max_length = MailItem._meta.get_field("collected_by").max_length
-    if len(name) > max_length:
+    if max_length is not None and len(name) > max_length:
         raise ValidationError(
             {
                 "collected_by": _("The name can have at most %(limit)d characters.")
@@ -94,7 +111,7 @@ def mail_item_collect(*, item, collected_by, user):
             }
         )
     item = MailItem.objects.select_for_update().get(pk=item.pk)
-    if item.is_collected:
+    if item.collected_at is not None:
         raise ValidationError(
             _("This item was already collected on %(when)s by %(name)s.")
             % {
@@ -110,7 +127,7 @@ def mail_item_collect(*, item, collected_by, user):
     return item
 
 
-def mail_items_purge(*, older_than_days, dry_run=False):
+def mail_items_purge(*, older_than_days: int, dry_run: bool = False) -> int:
     """Delete items collected more than `older_than_days` ago; returns how many.
     Items not yet collected are never deleted here."""
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)

@@ -11,14 +11,15 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from cwop_portal.history import ChangeRecord
 from cwop_portal.images import validate_image_upload
 from cwop_portal.models import TranslatedFieldsMixin, localized_property
 
@@ -486,46 +487,25 @@ class Booking(models.Model):
         return (self.local_end - datetime.timedelta(microseconds=1)).date()
 
 
-class BookingChange(models.Model):
+class BookingChange(ChangeRecord):
     """History: who did what to a booking, and when."""
 
-    ACTION_LABELS = {
-        "created": _("booked"),
-        "approved": _("approved"),
-        "rejected": _("rejected"),
-        "cancelled": _("cancelled"),
-        "changed": _("changed"),
+    subject_field = "booking"
+    action_labels = {
+        "created": pgettext_lazy("history", "booked"),
+        "approved": pgettext_lazy("history", "approved"),
+        "rejected": pgettext_lazy("history", "rejected"),
+        "cancelled": pgettext_lazy("history", "cancelled"),
+        "changed": pgettext_lazy("history", "changed"),
     }
 
     booking = models.ForeignKey(
         Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="changes"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=50)
-    # Values are made JSON-ready by the services; the encoder is the safety net for
-    # a date or a decimal that reaches the history as it is.
-    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("booking change")
         verbose_name_plural = _("booking history")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.booking_id} – {self.action}"
-
-    @property
-    def action_label(self):
-        return self.ACTION_LABELS.get(self.action, self.action)
 
 
 def _new_token():

@@ -13,22 +13,13 @@ period (`purge_mail_items`), not by this export.
 
 from django.db.models import Q
 
+from cwop_portal.history import exported
 from cwop_portal.personal_data import register
 from rooms.models import Booking, BookingChange, BookingSeries, MailItem
 
 
 def _iso(moment):
     return moment.isoformat() if moment else None
-
-
-def _history_entry(change, user):
-    return {
-        "action": change.action,
-        "by_you": change.user_id == user.pk,
-        "changes": change.changes,
-        "note": change.note,
-        "at": change.created_at.isoformat(),
-    }
 
 
 @register("rooms")
@@ -69,7 +60,7 @@ def export_rooms(user):
                 "created_at": booking.created_at.isoformat(),
                 "cancelled_by_you": booking.cancelled_by_id == user.pk,
                 "history": [
-                    _history_entry(change, user)
+                    exported(change, user)
                     for change in sorted(booking.changes.all(), key=lambda c: (c.created_at, c.pk))
                 ],
             }
@@ -99,8 +90,7 @@ def export_rooms(user):
             for booking in decided
         ],
         "booking_history_entries": [
-            {"booking": change.booking_id, **_history_entry(change, user)}
-            for change in other_changes
+            {"booking": change.booking_id, **exported(change, user)} for change in other_changes
         ],
     }
 

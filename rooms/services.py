@@ -7,301 +7,76 @@ free, and inserts the row. If something still slips past the check, the database
 refuses the overlap (PostgreSQL exclusion constraint) and the caller gets the same
 "just taken" message. E-mails go out after the commit, each with an ICS file.
 
-Rules break as `ValidationError({field: message})`, on the form's field names:
-resource, organization, start, end, attendees, rules_accepted.
+Rules (checked by `rooms.rules`, which writes nothing) break as
+`ValidationError({field: message})`, on the form's field names: resource,
+organization, start, end, attendees, rules_accepted.
 """
 
-import datetime
-from dataclasses import dataclass, field
+from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Model, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cwop_portal import params
-from cwop_portal.dates import DAY, format_date, format_datetime, local, local_zone, start_of_day
+from cwop_portal.dates import DAY, format_datetime, local, local_zone, start_of_day
 from cwop_portal.emails import send_email_now, send_email_on_commit, staff_emails
+from cwop_portal.history import change_record
 from organizations.models import Membership, Organization
 from rooms import ics
-from rooms.models import Booking, BookingChange, BookingSeries, Resource
-from rooms.schedule import Schedule, is_aligned
+from rooms.models import Booking, BookingSeries, Equipment, Resource
+from rooms.rules import attendees_check, booking_check, minutes_used, month_start_of, times_check
+from rooms.schedule import Schedule
+
+if TYPE_CHECKING:
+    from cwop_portal.models import User
 
 
-def _taken():
+def _taken() -> str:
     return _("This time has just been booked by someone else. Choose another time.")
 
 
-def _history(booking, user, action, changes=None, note=""):
-    BookingChange.objects.create(
-        booking=booking,
-        user=user if user and user.is_authenticated else None,
-        action=action,
-        changes=changes or {},
-        note=note,
-    )
+def _history(
+    booking: Booking,
+    user: User | AnonymousUser | None,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> None:
+    change_record(booking, user=user, action=action, changes=changes, note=note)
 
 
-def user_can_book_for(user, organization):
-    """A member (admin or editor) of a published organisation; staff for any."""
-    if not user.is_authenticated:
-        return False
-    if organization.status != Organization.Status.PUBLISHED:
-        return False
-    if user.is_staff:
-        return True
-    return organization.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
-
-
-def bookable_organizations(user):
+def bookable_organizations(user: User) -> QuerySet[Organization]:
     """The published organisations `user` may book for (as a member)."""
     return Organization.objects.published().managed_by(user).order_by("name")
 
 
-def minutes_used(resource, organization, month_start, *, exclude_pk=None):
-    """Minutes of active bookings of `resource` by `organization` starting in the
-    local calendar month that begins at `month_start` (aware, local midnight)."""
-    next_month = (month_start.replace(tzinfo=None) + datetime.timedelta(days=32)).replace(day=1)
-    month_end = start_of_day(next_month.date())
-    bookings = Booking.objects.active().filter(
-        resource=resource, organization=organization, start__gte=month_start, start__lt=month_end
-    )
-    if exclude_pk:
-        bookings = bookings.exclude(pk=exclude_pk)
-    total = datetime.timedelta()
-    for start, end in bookings.values_list("start", "end"):
-        total += end - start
-    return int(total.total_seconds() // 60)
-
-
-def month_start_of(moment):
-    return start_of_day(local(moment).date().replace(day=1))
-
-
-def quota_left_minutes(resource, organization, moment):
-    """Minutes the organisation may still book in the month of `moment`; None: no limit."""
-    if resource.monthly_quota_hours is None:
-        return None
-    used = minutes_used(resource, organization, month_start_of(moment))
-    return max(0, resource.monthly_quota_hours * 60 - used)
-
-
-def check_times(resource, start, end, *, schedule=None, by_staff=False, now=None):
-    """The rules about when; returns {field: [messages]} (empty when all is well)."""
-    errors = {}
-
-    def add(name, message):
-        errors.setdefault(name, []).append(message)
-
-    now = now or timezone.now()
-    if end <= start:
-        add("end", _("The end must be later than the start."))
-        return errors
-    if not (params.day_is_shown(start) and params.day_is_shown(end)):
-        # A mistyped year (staff may book past the horizon): the day-by-day checks
-        # below would run off the calendar at year 9999.
-        add(
-            "start",
-            _("Choose a date in the years %(first)s–%(last)s.")
-            % {"first": params.FIRST_YEAR, "last": params.LAST_YEAR},
-        )
-        return errors
-    minutes = int((end - start).total_seconds() // 60)
-    local_start, local_end = local(start), local(end)
-    if resource.books_whole_days:
-        if local_start.timetz().replace(tzinfo=None) != datetime.time(
-            0
-        ) or local_end.timetz().replace(tzinfo=None) != datetime.time(0):
-            add("start", _("Board space is booked by whole days."))
-            return errors
-        days = (local_end.date() - local_start.date()).days
-        if days * 1440 < resource.min_duration:
-            days_min = resource.min_duration // 1440
-            add(
-                "end",
-                ngettext("Book at least %(n)s day.", "Book at least %(n)s days.", days_min)
-                % {"n": days_min},
-            )
-        if days * 1440 > resource.max_duration:
-            days_max = resource.max_duration // 1440
-            add(
-                "end",
-                ngettext("Book at most %(n)s day.", "Book at most %(n)s days.", days_max)
-                % {"n": days_max},
-            )
-    else:
-        if not is_aligned(start, resource.slot_step):
-            add(
-                "start",
-                _("Start on the slot grid: every %(step)s minutes from the full hour.")
-                % {"step": resource.slot_step},
-            )
-        if not is_aligned(end, resource.slot_step):
-            add(
-                "end",
-                _("End on the slot grid: every %(step)s minutes from the full hour.")
-                % {"step": resource.slot_step},
-            )
-        if local_start.date() != (local_end - datetime.timedelta(microseconds=1)).date():
-            add("end", _("A booking must start and end on the same day."))
-        if minutes < resource.min_duration:
-            add(
-                "end",
-                _("The booking is too short: at least %(minutes)s minutes.")
-                % {"minutes": resource.min_duration},
-            )
-        if minutes > resource.max_duration:
-            add(
-                "end",
-                _("The booking is too long: at most %(minutes)s minutes.")
-                % {"minutes": resource.max_duration},
-            )
-    if start < now:
-        add("start", _("This time is in the past."))
-    elif not by_staff:
-        if start < now + datetime.timedelta(hours=resource.booking_notice_hours):
-            add(
-                "start",
-                ngettext(
-                    "Book at least %(hours)s hour in advance.",
-                    "Book at least %(hours)s hours in advance.",
-                    resource.booking_notice_hours,
-                )
-                % {"hours": resource.booking_notice_hours},
-            )
-        horizon = now + datetime.timedelta(days=resource.booking_horizon_days)
-        if start > horizon:
-            add(
-                "start",
-                ngettext(
-                    "Bookings open %(days)s day ahead; choose an earlier date.",
-                    "Bookings open %(days)s days ahead; choose an earlier date.",
-                    resource.booking_horizon_days,
-                )
-                % {"days": resource.booking_horizon_days},
-            )
-    if errors:
-        return errors
-    schedule = schedule or Schedule(resource, local_start.date(), local_end.date())
-    day = local_start.date()
-    while day < local_end.date() or day == local_start.date():
-        status = schedule.day(day)
-        if not status.is_open:
-            add(
-                "start",
-                _("%(resource)s cannot be booked on %(day)s: %(reason)s.")
-                % {
-                    "resource": resource.name,
-                    "day": format_date(day),
-                    "reason": status.closed_reason,
-                },
-            )
-            return errors
-        if not resource.books_whole_days and (start < status.opens or end > status.closes):
-            add(
-                "start",
-                _("Outside the opening hours: on %(day)s from %(opens)s to %(closes)s.")
-                % {
-                    "day": format_date(day),
-                    "opens": f"{local(status.opens):%H:%M}",
-                    "closes": f"{local(status.closes):%H:%M}",
-                },
-            )
-            return errors
-        day += DAY
-    return errors
-
-
-def _check_booking(
+def _overlap_exists(
+    resource: Resource,
+    start: datetime.datetime,
+    end: datetime.datetime,
     *,
-    resource,
-    organization,
-    user,
-    start,
-    end,
-    attendees,
-    rules_accepted,
-    by_staff,
-    now=None,
-    schedule=None,
-    extra_minutes=0,
-):
-    errors = {}
-    if not resource.is_active:
-        errors["resource"] = [_("This resource cannot be booked at the moment.")]
-        return errors
-    if organization is None:
-        if not by_staff:
-            errors["organization"] = [_("Choose the organisation you book for.")]
-            return errors
-    elif not by_staff and not user_can_book_for(user, organization):
-        errors["organization"] = [
-            _("You can book only for a published organisation you are a member of.")
-        ]
-        return errors
-    if by_staff and organization and organization.status != Organization.Status.PUBLISHED:
-        errors["organization"] = [_("Bookings are made for published organisations only.")]
-        return errors
-    errors.update(check_times(resource, start, end, schedule=schedule, by_staff=by_staff, now=now))
-    errors.update(check_attendees(resource, attendees))
-    if resource.house_rules_pl and not rules_accepted and not by_staff:
-        errors.setdefault("rules_accepted", []).append(_("Accept the house rules to book."))
-    if (
-        not errors
-        and not by_staff
-        and organization is not None
-        and resource.monthly_quota_hours is not None
-    ):
-        minutes = int((end - start).total_seconds() // 60)
-        left = quota_left_minutes(resource, organization, start) - extra_minutes
-        if minutes > left:
-            errors.setdefault("end", []).append(
-                _(
-                    "Over the monthly limit of %(quota)s hours for %(resource)s: your "
-                    "organisation has %(left)s left in that month."
-                )
-                % {
-                    "quota": resource.monthly_quota_hours,
-                    "resource": resource.name,
-                    "left": _hours(max(0, left)),
-                }
-            )
-    return errors
-
-
-def check_attendees(resource, attendees):
-    """The capacity rule: {"attendees": [messages]}, empty when all is well."""
-    if attendees is None or attendees < 1:
-        return {"attendees": [_("At least one person.")]}
-    if attendees > resource.capacity:
-        message = ngettext(
-            "%(resource)s holds at most %(capacity)s person.",
-            "%(resource)s holds at most %(capacity)s people.",
-            resource.capacity,
-        ) % {"resource": resource.name, "capacity": resource.capacity}
-        return {"attendees": [message]}
-    return {}
-
-
-def _hours(minutes):
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}:{rest:02d} h"
-
-
-def _overlap_exists(resource, start, end, *, exclude_pk=None):
+    exclude_pk: int | None = None,
+) -> bool:
     query = Booking.objects.active().filter(resource=resource).overlapping(start, end)
     if exclude_pk:
         query = query.exclude(pk=exclude_pk)
     return query.exists()
 
 
-def _lock(resource):
+def _lock(resource: Resource) -> Resource:
     return Resource.objects.select_for_update().get(pk=resource.pk)
 
 
-def _insert(booking, equipment):
+def _insert(booking: Booking, equipment: Iterable[Equipment]) -> None:
     try:
         with transaction.atomic():
             booking.save()
@@ -313,7 +88,7 @@ def _insert(booking, equipment):
         booking.equipment_needed.set(equipment)
 
 
-def _notify_created(booking):
+def _notify_created(booking: Booking) -> None:
     context = {"booking": booking}
     recipients = booking.organization.admin_emails() if booking.organization else []
     if booking.created_by and booking.created_by.email:
@@ -329,7 +104,7 @@ def _notify_created(booking):
         )
 
 
-def _recipients(booking):
+def _recipients(booking: Booking) -> list[str]:
     recipients = booking.organization.admin_emails() if booking.organization else []
     if booking.created_by and booking.created_by.email:
         recipients.append(booking.created_by.email)
@@ -339,24 +114,24 @@ def _recipients(booking):
 @transaction.atomic
 def booking_create(
     *,
-    resource,
-    organization,
-    user,
-    start,
-    end,
-    title,
-    attendees=1,
-    equipment=(),
-    notes="",
-    rules_accepted=False,
-    by_staff=False,
-    series=None,
-    notify=True,
-    now=None,
-):
+    resource: Resource,
+    organization: Organization | None,
+    user: User | None,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    title: str,
+    attendees: int = 1,
+    equipment: Iterable[Equipment] = (),
+    notes: str = "",
+    rules_accepted: bool = False,
+    by_staff: bool = False,
+    series: BookingSeries | None = None,
+    notify: bool = True,
+    now: datetime.datetime | None = None,
+) -> Booking:
     """Book `resource` for `organization`; returns the booking or raises ValidationError."""
     resource = _lock(resource)
-    errors = _check_booking(
+    errors = booking_check(
         resource=resource,
         organization=organization,
         user=user,
@@ -408,17 +183,19 @@ def booking_create(
 class Occurrence:
     start: datetime.datetime
     end: datetime.datetime
-    problems: list = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     @property
-    def is_free(self):
+    def is_free(self) -> bool:
         return not self.problems
 
 
 MAX_OCCURRENCES = 60
 
 
-def series_dates(start, end, frequency, until):
+def series_dates(
+    start: datetime.datetime, end: datetime.datetime, frequency: int, until: datetime.date
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
     """(start, end) of each repetition, the first included, on the same local clock
     times (so a series keeps 10:00 across the change to and from summer time)."""
     zone = local_zone()
@@ -426,7 +203,7 @@ def series_dates(start, end, frequency, until):
     length_days = (local_end.date() - local_start.date()).days
     step = datetime.timedelta(weeks=int(frequency))
     day = local_start.date()
-    result = []
+    result: list[tuple[datetime.datetime, datetime.datetime]] = []
     while day <= until and len(result) < MAX_OCCURRENCES:
         occurrence_start = datetime.datetime.combine(
             day, local_start.timetz().replace(tzinfo=None), zone
@@ -443,18 +220,18 @@ def series_dates(start, end, frequency, until):
 
 def series_plan(
     *,
-    resource,
-    organization,
-    user,
-    start,
-    end,
-    attendees,
-    frequency,
-    until,
-    rules_accepted=False,
-    by_staff=False,
-    now=None,
-):
+    resource: Resource,
+    organization: Organization,
+    user: User | None,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    attendees: int,
+    frequency: int,
+    until: datetime.date,
+    rules_accepted: bool = False,
+    by_staff: bool = False,
+    now: datetime.datetime | None = None,
+) -> list[Occurrence]:
     """Every date of a weekly series with what stands in its way (empty = free)."""
     dates = series_dates(start, end, frequency, until)
     if not dates:
@@ -468,9 +245,9 @@ def series_plan(
         .overlapping(dates[0][0], dates[-1][1])
         .values_list("start", "end")
     )
-    plan = []
+    plan: list[Occurrence] = []
     for occurrence_start, occurrence_end in dates:
-        errors = _check_booking(
+        errors = booking_check(
             resource=resource,
             organization=organization,
             user=user,
@@ -490,7 +267,7 @@ def series_plan(
     return plan
 
 
-def _same_month_minutes(plan, moment):
+def _same_month_minutes(plan: list[Occurrence], moment: datetime.datetime) -> int:
     month = month_start_of(moment)
     return sum(
         int((o.end - o.start).total_seconds() // 60)
@@ -507,22 +284,22 @@ class SeriesMode:
 @transaction.atomic
 def booking_series_create(
     *,
-    resource,
-    organization,
-    user,
-    start,
-    end,
-    title,
-    frequency,
-    until,
-    mode,
-    attendees=1,
-    equipment=(),
-    notes="",
-    rules_accepted=False,
-    by_staff=False,
-    now=None,
-):
+    resource: Resource,
+    organization: Organization,
+    user: User | None,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    title: str,
+    frequency: int,
+    until: datetime.date,
+    mode: str,
+    attendees: int = 1,
+    equipment: Iterable[Equipment] = (),
+    notes: str = "",
+    rules_accepted: bool = False,
+    by_staff: bool = False,
+    now: datetime.datetime | None = None,
+) -> tuple[BookingSeries, list[Booking], list[Occurrence]]:
     """Book a weekly or fortnightly series. Returns (series, created bookings, plan).
 
     mode FREE_ONLY books the free dates and skips the rest; ALL_OR_NOTHING books
@@ -611,7 +388,7 @@ def booking_series_create(
 # --- Decisions and cancellations ---------------------------------------------------
 
 
-def _locked_booking(booking):
+def _locked_booking(booking: Booking) -> Booking:
     # Lock only the booking's row: the organisation may be empty (the centre's own
     # use), and PostgreSQL cannot lock the nullable side of an outer join.
     return (
@@ -621,11 +398,11 @@ def _locked_booking(booking):
     )
 
 
-def booking_conflicts(booking):
+def booking_conflicts(booking: Booking) -> list[str]:
     """What now stands against a booking (a closure since added, changed hours, an
     overlapping booking): messages for the staff member about to approve it."""
-    problems = []
-    times = check_times(
+    problems: list[str] = []
+    times = times_check(
         booking.resource,
         booking.start,
         booking.end,
@@ -639,7 +416,7 @@ def booking_conflicts(booking):
 
 
 @transaction.atomic
-def booking_approve(*, booking, user, force=False):
+def booking_approve(*, booking: Booking, user: User, force: bool = False) -> Booking:
     booking = _locked_booking(booking)
     if booking.status != Booking.Status.PENDING:
         raise ValidationError(_("Only a booking waiting for approval can be approved."))
@@ -665,7 +442,7 @@ def booking_approve(*, booking, user, force=False):
 
 
 @transaction.atomic
-def booking_reject(*, booking, user, reason):
+def booking_reject(*, booking: Booking, user: User, reason: str) -> Booking:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
@@ -689,7 +466,9 @@ def booking_reject(*, booking, user, reason):
     return booking
 
 
-def can_cancel(booking, user, now=None):
+def can_cancel(
+    booking: Booking, user: User | AnonymousUser, now: datetime.datetime | None = None
+) -> bool:
     """Whether `user` may cancel `booking` now (members until the cut-off, staff always)."""
     if not booking.is_active or not user.is_authenticated:
         return False
@@ -705,21 +484,24 @@ def can_cancel(booking, user, now=None):
     return booking.start - datetime.timedelta(hours=booking.resource.cancel_notice_hours) > now
 
 
-def held_for(booking):
+def held_for(booking: Booking) -> Model | None:
     """The record a booking for the centre's own use holds the room for (a
     consultation in person, a training session…), found through the one-to-one
     links other apps keep to bookings; None for an ordinary booking."""
     for relation in Booking._meta.related_objects:
-        if relation.one_to_one:
+        accessor = relation.get_accessor_name()  # None only for a hidden relation
+        if relation.one_to_one and accessor is not None:
             try:
-                return getattr(booking, relation.get_accessor_name())
+                return getattr(booking, accessor)
             except ObjectDoesNotExist:
                 continue
     return None
 
 
 @transaction.atomic
-def booking_cancel_by_staff(*, booking, user, reason="", now=None):
+def booking_cancel_by_staff(
+    *, booking: Booking, user: User, reason: str = "", now: datetime.datetime | None = None
+) -> Booking:
     """The admin's cancellation: a room held for a consultation or a training is
     freed by cancelling that, not its booking (which would leave it without a room)."""
     owner = held_for(booking)
@@ -732,7 +514,9 @@ def booking_cancel_by_staff(*, booking, user, reason="", now=None):
 
 
 @transaction.atomic
-def booking_cancel(*, booking, user, reason="", now=None):
+def booking_cancel(
+    *, booking: Booking, user: User, reason: str = "", now: datetime.datetime | None = None
+) -> Booking:
     reason = (reason or "").strip()
     booking = _locked_booking(booking)
     now = now or timezone.now()
@@ -788,12 +572,20 @@ def booking_cancel(*, booking, user, reason="", now=None):
     return booking
 
 
-def _equipment_names(booking):
+def _equipment_names(booking: Booking) -> str:
     return ", ".join(str(item) for item in booking.equipment_needed.all())
 
 
 @transaction.atomic
-def booking_update_details(*, booking, user, title, attendees, equipment=(), notes=""):
+def booking_update_details(
+    *,
+    booking: Booking,
+    user: User,
+    title: str,
+    attendees: int,
+    equipment: Iterable[Equipment] = (),
+    notes: str = "",
+) -> Booking:
     """Staff change what a booking is for: its title, the number of people (within
     the resource's capacity), the equipment and the notes. The time, the resource
     and the status change only through the services above. Keeps the history;
@@ -804,7 +596,7 @@ def booking_update_details(*, booking, user, title, attendees, equipment=(), not
     title = (title or "").strip()
     errors = {}
     if attendees != booking.attendees:  # a later change of capacity binds new numbers only
-        errors.update(check_attendees(booking.resource, attendees))
+        errors.update(attendees_check(booking.resource, attendees))
     if not title:
         errors.setdefault("title", []).append(_("Say what the booking is for."))
     if errors:
@@ -837,7 +629,13 @@ def booking_update_details(*, booking, user, title, attendees, equipment=(), not
 
 
 @transaction.atomic
-def booking_release(*, booking, user=None, reason="", now=None):
+def booking_release(
+    *,
+    booking: Booking,
+    user: User | AnonymousUser | None = None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Booking:
     """Free a room held for the centre's own use (a consultation in person, a
     training session) that what it was held for no longer needs: the booking is
     cancelled, with a line in its history. Nobody is e-mailed: the centre's own
@@ -867,7 +665,7 @@ def booking_release(*, booking, user=None, reason="", now=None):
     return booking
 
 
-def send_booking_reminders(*, now=None):
+def send_booking_reminders(*, now: datetime.datetime | None = None) -> int:
     """E-mail the day-before reminder of tomorrow's (local) confirmed bookings, once
     each; returns how many were sent. The booking's row stays locked while its
     reminder is sent, and is marked only when the mail went out: a failed one is
@@ -909,7 +707,9 @@ def send_booking_reminders(*, now=None):
     return sent
 
 
-def minutes_booked_summary(resource, organization, moment):
+def minutes_booked_summary(
+    resource: Resource, organization: Organization, moment: datetime.datetime
+) -> tuple[int, int] | None:
     """For the booking form: (used minutes, quota minutes or None) in the month of `moment`."""
     if resource.monthly_quota_hours is None:
         return None
@@ -917,5 +717,5 @@ def minutes_booked_summary(resource, organization, moment):
     return used, resource.monthly_quota_hours * 60
 
 
-def total_attendees(bookings):
+def total_attendees(bookings: QuerySet[Booking]) -> int:
     return bookings.aggregate(total=Sum("attendees"))["total"] or 0

@@ -25,7 +25,7 @@ from cwop_portal.emails import mail_failed
 from cwop_portal.ics import calendar_response
 from organizations.access import get_organization_for_member_or_404
 from organizations.models import Membership
-from rooms import feed_services, ics, services
+from rooms import feed_services, ics, rules, services
 from rooms.calendar import monday_of, open_during, week_calendar, week_label
 from rooms.forms import BookingForm, CancelForm, ResourceFilterForm
 from rooms.models import Booking, CalendarFeed, Resource, ResourcePhoto
@@ -169,7 +169,7 @@ def _rules_context(request, resource, organizations):
     quotas = []
     if resource.monthly_quota_hours is not None:
         for organization in organizations:
-            left = services.quota_left_minutes(resource, organization, now)
+            left = rules.quota_left_minutes(resource, organization, now)
             quotas.append((organization, left // 60, left % 60))
     return {
         "opening_hours": opening_hours_summary(resource),

@@ -20,7 +20,13 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from consultations.models import Advisor, Appointment, AppointmentChange, Registration
+from consultations.models import (
+    Advisor,
+    Appointment,
+    AppointmentChange,
+    Registration,
+    RegistrationChange,
+)
 from cwop_portal import services
 from library import services as library_services
 from library.models import Book, Copy, Hold, Loan
@@ -207,6 +213,13 @@ def test_a_member_downloads_everything_then_deletes_the_account_and_nothing_pers
     assert Appointment.objects.get(pk=world.appointment.pk).status == "confirmed"
     assert not AppointmentChange.objects.filter(user_id=member.pk).exists()
     own = Registration.objects.get(training=world.training, status="cancelled")
+    # Its history stays, without the person: no link, no name, no address.
+    assert [(c.user, c.action) for c in own.changes.order_by("created_at", "pk")] == [
+        (None, "registered"),
+        (None, "cancelled"),
+    ]
+    assert not RegistrationChange.objects.filter(user_id=member.pk).exists()
+    assert "Anna Nowak" not in str(list(own.changes.values_list("changes", "note")))
     assert own.name == ""
     assert own.email.endswith(".invalid")
     kept_booking = Booking.objects.get(pk=world.booking.pk)
@@ -491,6 +504,20 @@ PERSONAL_DATA_MAP = {
     ("library.Loan", "returned_to"): "staff: exported (desk); stays (SET_NULL)",
     ("library.Hold", "user"): "exported; ended (the copy passes on) and deleted (CASCADE)",
     ("library.CatalogueImport", "uploaded_by"): "staff: exported; stays (SET_NULL)",
+    # The change history (cwop_portal.history): the personal fields' values are never kept.
+    ("cwop_portal.SiteSettingsChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("organizations.NewsPostChange", "user"): "exported (history); stays (SET_NULL)",
+    ("consultations.ConsultationSettingsChange", "user"): (
+        "staff: exported (history); stays (SET_NULL)"
+    ),
+    ("consultations.TrainingChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("consultations.RegistrationChange", "user"): (
+        "exported (history of the person's registrations, or the action alone); "
+        "stays without the link (SET_NULL)"
+    ),
+    ("library.BookChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("library.CopyChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("library.LibrarySettingsChange", "user"): "staff: exported (history); stays (SET_NULL)",
 }
 
 

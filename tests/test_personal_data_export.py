@@ -31,6 +31,15 @@ def test_the_export_holds_the_persons_consultations_registrations_loans_and_hold
     assert "Notatka doradczyni" not in json.dumps(data)
     trainings = {r["training"] for r in data["consultations"]["training_registrations"]}
     assert trainings == {"Jak napisać wniosek grantowy"}
+    registrations = data["consultations"]["training_registrations"]
+    (registration,) = [r for r in registrations if r["for_you"]]
+    assert [r["history"] for r in registrations if not r["for_you"]] == [None]
+    (entry,) = registration["history"]
+    assert (entry["action"], entry["by_you"], entry["note"]) == (
+        "registered",
+        True,
+        "Zapis przez konto organizacji",
+    )
 
     (loan,) = data["library"]["loans"]
     assert (loan["title"], loan["inventory_number"]) == (
@@ -123,6 +132,17 @@ def test_what_staff_did_is_exported_without_the_people_they_did_it_for(client, w
     assert [i["handed_over_by_you"] for i in data["rooms_mail"]["mail_items_handled"]] == [True]
     (upload,) = data["library"]["catalogue_imports"]
     assert upload["file_name"] == "biblioteczka.csv"
+    # The history they made: the training published, the catalogue and the rules changed.
+    (published,) = data["consultations"]["training_history_entries"]
+    assert (published["action"], published["by_you"]) == ("published", True)
+    assert [e["action"] for e in data["library"]["catalogue_history_entries"]] == [
+        "changed",
+        "created",
+    ]
+    (rules,) = data["library"]["settings_history_entries"]
+    assert rules["changes"] == {"loan_days": [21, 30]}
+    (contact,) = data["account"]["site_settings_history_entries"]
+    assert contact["note"] == "Nowe dane kontaktowe"
     member = world.personas["ngo_member"]
     assert member.email not in text
     assert "Anna Nowak" not in text

@@ -1,4 +1,4 @@
-from organizations.models.news import NewsAttachment, NewsPost
+from organizations.models.news import NewsAttachment, NewsPost, NewsPostChange
 from organizations.models.organization import (
     ContactMessage,
     Membership,
@@ -14,6 +14,7 @@ __all__ = [
     "Membership",
     "NewsAttachment",
     "NewsPost",
+    "NewsPostChange",
     "Organization",
     "OrganizationChange",
     "TargetGroup",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cwop_portal.history import ChangeRecord
 from cwop_portal.images import validate_image_upload
 from cwop_portal.models import DownloadableFileMixin
 from cwop_portal.validators import validate_document_file
@@ -204,6 +205,20 @@ class NewsPost(models.Model):
     @property
     def deadline_passed(self):
         return bool(self.funding_deadline) and self.funding_deadline < timezone.localdate()
+
+
+class NewsPostChange(ChangeRecord):
+    """History: who wrote, sent, approved, rejected or edited a post, and when."""
+
+    subject_field = "post"
+
+    post = models.ForeignKey(
+        NewsPost, verbose_name=_("news post"), on_delete=models.CASCADE, related_name="changes"
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("news post change")
+        verbose_name_plural = _("news post history")
 
 
 class NewsAttachment(DownloadableFileMixin, models.Model):

@@ -1,7 +1,6 @@
 """Organisations in the directory, their members, history and relayed messages."""
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cwop_portal.history import ChangeRecord
 from cwop_portal.images import validate_image_upload
 from cwop_portal.search import matching
 from organizations.identifiers import (
@@ -331,8 +331,10 @@ class Membership(models.Model):
         return f"{self.user} – {self.organization}"
 
 
-class OrganizationChange(models.Model):
+class OrganizationChange(ChangeRecord):
     """History: who changed what in an organisation, and when."""
+
+    subject_field = "organization"
 
     organization = models.ForeignKey(
         Organization,
@@ -340,28 +342,10 @@ class OrganizationChange(models.Model):
         on_delete=models.CASCADE,
         related_name="changes",
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=50)
-    # Values are made JSON-ready by the services; the encoder is the safety net for
-    # a date or a decimal that reaches the history as it is.
-    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("organisation change")
         verbose_name_plural = _("organisation history")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.organization} – {self.action}"
 
 
 class ContactMessageQuerySet(models.QuerySet):

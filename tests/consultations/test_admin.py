@@ -507,6 +507,9 @@ def test_the_settings_are_one_row_edited_in_place(staff_client):
             "hold_minutes": "20",
             "cancel_notice_hours": "4",
             "max_active_per_organization": "",
+            # The history inline's (read-only) management form.
+            "changes-TOTAL_FORMS": "0",
+            "changes-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
@@ -746,6 +749,9 @@ def test_a_material_is_checked_like_every_document(staff_client):
             "materials-INITIAL_FORMS": "0",
             "materials-0-title": "Prezentacja",
             "materials-0-file": SimpleUploadedFile("prezentacja.pdf", b"not a pdf at all"),
+            # The history inline's (read-only) management form.
+            "changes-TOTAL_FORMS": "0",
+            "changes-INITIAL_FORMS": "0",
         }
     )
     data.pop("registration_deadline", None)

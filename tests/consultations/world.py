@@ -16,9 +16,9 @@ from consultations.models import (
     Advisor,
     AdvisorGroup,
     Appointment,
-    AppointmentChange,
     AvailabilityException,
     AvailabilityRule,
+    ConsultationSettings,
     Registration,
     Topic,
     Training,
@@ -26,6 +26,7 @@ from consultations.models import (
     TrainingSession,
 )
 from cwop_portal.dates import at
+from cwop_portal.history import change_record
 from tests.factories import MINIMAL_PDF
 
 
@@ -48,19 +49,33 @@ def build_trainings(w, start_day):
         registration_deadline=at(start_day + datetime.timedelta(days=5), datetime.time(12)),
         status=Training.Status.PUBLISHED,
     )
+    change_record(
+        w.training,
+        user=w.personas["staff"],
+        action="published",
+        changes={"status": ["draft", "published"]},
+        note="Po uzgodnieniu z trenerką",
+    )
     TrainingSession.objects.create(
         training=w.training,
         start=at(start_day + datetime.timedelta(days=7), datetime.time(12)),
         end=at(start_day + datetime.timedelta(days=7), datetime.time(15)),
         room=w.resource,
     )
-    Registration.objects.create(
+    w.registration = Registration.objects.create(
         training=w.training,
         name="Anna Nowak",
         email=ngo_member.email,
         organization=w.organization,
         registered_by=ngo_member,
         status=Registration.Status.REGISTERED,
+    )
+    change_record(
+        w.registration,
+        user=ngo_member,
+        action="registered",
+        changes={"status": "registered"},
+        note="Zapis przez konto organizacji",
     )
     w.waiting_registration = Registration.objects.create(
         training=w.training,
@@ -136,8 +151,12 @@ def build_advice(w, start_day):
         question="Jak napisać budżet projektu?",
         private_notes="Notatka doradczyni",
     )
-    AppointmentChange.objects.create(
-        appointment=w.appointment, user=ngo_member, action="booked", note="Z formularza"
+    change_record(w.appointment, user=ngo_member, action="booked", note="Z formularza")
+    change_record(
+        ConsultationSettings.load(),
+        user=w.personas["staff"],
+        action="changed",
+        changes={"booking_notice_hours": [48, 24]},
     )
     w.advisor_group = AdvisorGroup.objects.create(
         name_pl="Centrum Informacji Administracyjnej",

@@ -3,6 +3,8 @@ newcomer's e-mail confirmation key."""
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 
+from cwop_portal.history import change_record
+from cwop_portal.models import SiteSettings
 from tests.factories import DocumentFactory, UserFactory
 
 
@@ -13,3 +15,10 @@ def build(w):
     address.verified = False
     address.save()
     w.email_confirmation_key = EmailConfirmationHMAC(address).key
+    change_record(
+        SiteSettings.load(),
+        user=w.personas["staff"],
+        action="changed",
+        changes={"city": ["Suwałki", "Białystok"]},
+        note="Nowe dane kontaktowe",
+    )

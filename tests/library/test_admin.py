@@ -126,6 +126,9 @@ def test_the_settings_are_one_row_edited_in_place(staff_client):
         "hold_pickup_days": "4",
         "reminder_days_before": "2",
         "overdue_reminder_every_days": "5",
+        # The history inline's (read-only) management form.
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
     }
     staff_client.post("/admin/library/librarysettings/1/change/", data)
     assert LibrarySettings.load().loan_days == 21
@@ -260,6 +263,7 @@ def test_a_duplicate_isbn_names_the_other_book(staff_client):
 def test_a_book_keeps_its_own_isbn_when_edited(staff_client):
     book = BookFactory(title="Stara nazwa", isbn="9788301000004")
     data = book_form(title="Nowa nazwa", slug=book.slug, isbn_as_typed="978-83-01-00000-4")
+    data.update({"changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0"})  # the history
     response = staff_client.post(f"/admin/library/book/{book.pk}/change/", data)
     assert response.status_code == 302
     book.refresh_from_db()
@@ -309,6 +313,9 @@ def test_the_status_of_a_copy_cannot_be_edited_in_its_form(staff_client, circula
         "condition": "worn",
         "notes": "",
         "status": Copy.Status.AVAILABLE,
+        # The history inline's (read-only) management form.
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
     }
     response = staff_client.post(f"/admin/library/copy/{held.pk}/change/", data)
     assert response.status_code == 302

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from stdnum import isbn as stdnum_isbn
 
 from library import importing, services
+from library.importing import reading, writing
 from library.models import Book, CatalogueImport, Copy, Hold, Loan, Subject
 from tests.factories import MINIMAL_PDF, UserFactory
 from tests.library.factories import BookFactory, CopyFactory, HoldFactory, LoanFactory
@@ -391,7 +392,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused(staff_client):
 
 
 def test_an_xlsx_that_unpacks_into_too_much_data_is_refused(staff_client, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_UNPACKED_XLSX", 10_000)
+    monkeypatch.setattr(reading, "MAX_UNPACKED_XLSX", 10_000)
     response = upload(staff_client, catalogue_rows(100))
     assert_refused(response, "could not be read as a spreadsheet")
 
@@ -442,7 +443,7 @@ def test_a_file_over_the_size_limit_is_refused(staff_client, settings):
 
 
 def test_a_file_with_too_many_rows_is_refused(staff_client, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 20)
+    monkeypatch.setattr(reading, "MAX_ROWS", 20)
     response = upload(staff_client, catalogue_rows(21), "csv")
     assert_refused(response, "more than 20 rows")
 
@@ -711,7 +712,7 @@ def test_a_failure_while_writing_leaves_nothing_written(staff_client, monkeypatc
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(importing, "_write_copies", broken)
+    monkeypatch.setattr(writing, "write_copies", broken)
     response = apply(staff_client, record)
     assert any("nothing was changed" in m for _level, m in messages_of(response))
     assert not Book.objects.exists()

@@ -4,9 +4,10 @@ renew it); another book the member has reserved; a catalogue file staff uploaded
 
 from django.core.files.base import ContentFile
 
+from cwop_portal.history import change_record
 from library import services as library_services
 from library.books import normalize_isbn, set_authors
-from library.models import Book, CatalogueImport, Copy, Subject
+from library.models import Book, CatalogueImport, Copy, LibrarySettings, Subject
 from tests.factories import png_file
 
 
@@ -28,7 +29,14 @@ def build(w):
     set_authors(w.book, ["Anna Kowalska", "Jan Nowak"])
     w.book.subjects.add(Subject.objects.get(slug="pozyskiwanie-funduszy"))
     w.book.rebuild_search_document()
+    change_record(
+        w.book, user=staff, action="changed", changes={"shelf_mark": ["F-11", "F-12"]}, note="Półka"
+    )
     w.copy = Copy.objects.create(book=w.book, inventory_number="B/0001")
+    change_record(w.copy, user=staff, action="created", changes={"status": "available"})
+    change_record(
+        LibrarySettings.load(), user=staff, action="changed", changes={"loan_days": [21, 30]}
+    )
     Copy.objects.create(book=w.book, inventory_number="B/0002")
     w.loan = library_services.lend(copy=w.copy, borrower=ngo_member, by=staff)
     w.other_book = Book.objects.create(title="Wolontariat w praktyce", slug="wolontariat")

@@ -15,7 +15,7 @@ from django.utils import translation
 from icalendar import Calendar
 
 from organizations.models import Membership, Organization
-from rooms import services
+from rooms import rules, services
 from rooms.models import Booking, BookingChange, BookingSeries
 from rooms.services import SeriesMode
 from tests.factories import local
@@ -722,9 +722,9 @@ def test_staff_are_not_held_to_the_quota(quota_room, organization, staff):
 def test_quota_helpers(quota_room, organization):
     BookingFactory(resource=quota_room, organization=organization, start=tue(10), end=tue(11, 30))
 
-    assert services.quota_left_minutes(quota_room, organization, tue(10)) == 150
+    assert rules.quota_left_minutes(quota_room, organization, tue(10)) == 150
     assert services.minutes_booked_summary(quota_room, organization, tue(10)) == (90, 240)
-    assert services.quota_left_minutes(ResourceFactory(), organization, tue(10)) is None
+    assert rules.quota_left_minutes(ResourceFactory(), organization, tue(10)) is None
 
 
 # --- The days the clocks change -------------------------------------------------------

@@ -9,9 +9,9 @@ import datetime
 from django.utils import timezone
 
 from cwop_portal.dates import at, polish_holidays
+from cwop_portal.history import change_record
 from rooms.models import (
     Booking,
-    BookingChange,
     CalendarFeed,
     Closure,
     MailItem,
@@ -45,9 +45,7 @@ def build(w):
         attendees=6,
         created_by=ngo_member,
     )
-    BookingChange.objects.create(
-        booking=w.booking, user=ngo_member, action="created", note="Rezerwacja z formularza"
-    )
+    change_record(w.booking, user=ngo_member, action="created", note="Rezerwacja z formularza")
     w.calendar_feed = CalendarFeed.objects.create(organization=w.organization)
     Closure.objects.create(
         start_date=start_day + datetime.timedelta(days=1),
