@@ -2,12 +2,12 @@
 
 Advisors with their weekly rules and exceptions (the rules' own validation —
 end before start, overlapping another rule of the advisor — shown on the rows;
-saved through `consultations.availability_services`, the advisor's row locked),
+saved through `consultations.services.availability`, the advisor's row locked),
 topics, groups and the one row of settings. Appointments are booked by clients on
 the site, never added here; their status changes only through the actions
-(`consultations.services`): attended, did not come, cancel with a reason; staff
+(`consultations.services.appointments`): attended, did not come, cancel with a reason; staff
 keep private notes. Trainings are published and cancelled through
-`consultations.training_services`; registrations are marked and cancelled there
+`consultations.services.trainings`; registrations are marked and cancelled there
 too. The Appointment admin also serves the statistics page, the Training admin the
 attendee list (print view, CSV, XLSX).
 """
@@ -31,7 +31,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from consultations import availability_services, stats
+from consultations import stats
 from consultations.models import (
     Advisor,
     AdvisorGroup,
@@ -45,6 +45,7 @@ from consultations.models import (
     TrainingMaterial,
     TrainingSession,
 )
+from consultations.services import availability as availability_services
 from cwop_portal.admin import SingletonAdmin
 from cwop_portal.admin_helpers import (
     DateFilter,
@@ -65,13 +66,13 @@ from rooms.models import Resource
 
 
 def _services():
-    from consultations import services
+    from consultations.services import appointments as services
 
     return services
 
 
 def _training_services():
-    from consultations import training_services
+    from consultations.services import trainings as training_services
 
     return training_services
 
@@ -280,7 +281,7 @@ class AvailabilityExceptionInline(CachedRoomChoicesMixin, admin.TabularInline):
 @admin.register(Advisor)
 class AdvisorAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     """The weekly rules and exceptions are saved through
-    `consultations.availability_services.availability_save`, as on the advisor's own
+    `consultations.services.availability.availability_save`, as on the advisor's own
     pages: with the advisor's row locked, so two saves at once cannot overlap."""
 
     form = AdvisorForm
@@ -357,7 +358,7 @@ class AppointmentDateFilter(DateFilter):
     offers_upcoming = True
 
 
-# The history's actions (`consultations.services` writes the codes).
+# The history's actions (`consultations.services.appointments` writes the codes).
 class AppointmentForm(forms.ModelForm):
     class Meta:
         model = Appointment

@@ -22,7 +22,7 @@ No room is booked: demo rows in the rooms' bookings are the rooms module's own (
 and the trainings give an address; past appointments in person are history only.
 
 Idempotent: what exists is kept, only what is missing is added. Bulk rows are made
-to fit the rules; real appointments always go through `consultations.services`.
+to fit the rules; real appointments always go through `consultations.services.appointments`.
 """
 
 import datetime

@@ -4,7 +4,7 @@ Appointment slots are computed from the advisors' weekly availability rules and
 exceptions, never stored one row each. An appointment that is held (waiting for
 the client to confirm the e-mail) or confirmed keeps its advisor busy: on
 PostgreSQL an exclusion constraint (migration 0002) refuses two such appointments
-of one advisor that overlap; `consultations.services` checks first, under a lock.
+of one advisor that overlap; `consultations.services.appointments` checks first, under a lock.
 """
 
 import datetime

@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from consultations import services, training_services
 from consultations.models import (
     Advisor,
     Appointment,
@@ -31,6 +30,8 @@ from consultations.models import (
     RegistrationChange,
     TrainingChange,
 )
+from consultations.services import appointments as services
+from consultations.services import trainings as training_services
 from cwop_portal.history import exported
 from cwop_portal.personal_data import (
     DeletionBlocker,

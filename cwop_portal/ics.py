@@ -4,7 +4,7 @@ What every file of the portal shares: the calendar's header, the centre as the
 organiser, event identifiers on the portal's host, times in UTC, a sequence number
 that grows with every change, and how a file is sent (a page's response, an e-mail's
 attachment). Which events a file holds is the business of the app that writes it
-(`rooms.ics`, `consultations.ics`, `consultations.training_ics`).
+(`rooms.ics`, `consultations.ics.appointments`, `consultations.ics.trainings`).
 """
 
 import datetime

@@ -16,10 +16,10 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("aktualnosci/rss/", include("organizations.feed_urls")),
+    path("aktualnosci/rss/", include("organizations.urls.feeds")),
     # A private calendar feed: the same address in every language (calendar apps
     # keep it), the secret token being the key.
-    path("kalendarz/", include("rooms.feed_urls")),
+    path("kalendarz/", include("rooms.urls.feeds")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -195,7 +195,7 @@ def queue_position(hold: Hold) -> int:
     )
 
 
-def place_hold(
+def hold_place(
     *,
     book: Book,
     user: User | AnonymousUser,
@@ -259,7 +259,7 @@ def _release(copy: Copy, *, now: datetime.datetime) -> Hold | None:
     return None
 
 
-def cancel_hold(*, hold: Hold, by: User | None, now: datetime.datetime | None = None) -> Hold:
+def hold_cancel(*, hold: Hold, by: User | None, now: datetime.datetime | None = None) -> Hold:
     now = now or timezone.now()
     with transaction.atomic():
         _lock_book(hold.book)
@@ -275,7 +275,7 @@ def cancel_hold(*, hold: Hold, by: User | None, now: datetime.datetime | None = 
     return hold
 
 
-def expire_holds(*, now: datetime.datetime | None = None) -> int:
+def holds_expire(*, now: datetime.datetime | None = None) -> int:
     """READY holds not collected by their date expire; their copies pass on."""
     now = now or timezone.now()
     today = _today(now)
@@ -309,7 +309,7 @@ def expire_holds(*, now: datetime.datetime | None = None) -> int:
 # --- loans -------------------------------------------------------------------
 
 
-def lend(
+def copy_lend(
     *,
     copy: Copy,
     borrower: User | None,
@@ -378,7 +378,7 @@ def lend(
     return loan
 
 
-def return_copy(
+def copy_return(
     *, copy: Copy, by: User | AnonymousUser | None, now: datetime.datetime | None = None
 ) -> tuple[Loan, Hold | None]:
     """Close the copy's active loan; the copy goes to the first reader waiting."""
@@ -422,7 +422,7 @@ def can_renew(
     return True, ""
 
 
-def renew(*, loan: Loan, by: User | None, now: datetime.datetime | None = None) -> Loan:
+def loan_renew(*, loan: Loan, by: User | None, now: datetime.datetime | None = None) -> Loan:
     """Extend an active loan by the loan length, counted from today (never shortened)."""
     now = now or timezone.now()
     settings = LibrarySettings.load()
@@ -447,7 +447,7 @@ def renew(*, loan: Loan, by: User | None, now: datetime.datetime | None = None) 
 # --- copies --------------------------------------------------------------------
 
 
-def withdraw_copy(*, copy: Copy, by: User, reason: str = "") -> Copy:
+def copy_withdraw(*, copy: Copy, by: User, reason: str = "") -> Copy:
     """Take a copy out of circulation (only when it is not lent or set aside)."""
     with transaction.atomic():
         copy = _lock_copy(copy)
@@ -466,7 +466,7 @@ def withdraw_copy(*, copy: Copy, by: User, reason: str = "") -> Copy:
     return copy
 
 
-def restore_copy(*, copy: Copy, by: User, now: datetime.datetime | None = None) -> Copy:
+def copy_restore(*, copy: Copy, by: User, now: datetime.datetime | None = None) -> Copy:
     """Put a withdrawn copy back into circulation (to a waiting reader first)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -532,7 +532,7 @@ def availability(books: Iterable[Book | int]) -> dict[int, Availability]:
 # --- reminders -------------------------------------------------------------------
 
 
-def send_library_reminders(*, now: datetime.datetime | None = None) -> dict[str, int]:
+def library_reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """E-mail readers whose books are due soon (once per loan period) and whose
     books are overdue (again every `overdue_reminder_every_days`); returns how
     many of each were sent. The loan's row stays locked while its reminder is

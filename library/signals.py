@@ -14,4 +14,4 @@ def end_holds_of_deleted_user(sender, instance, **kwargs):
     from library import services
 
     for hold in Hold.objects.active().filter(user=instance).select_related("book"):
-        services.cancel_hold(hold=hold, by=None)
+        services.hold_cancel(hold=hold, by=None)

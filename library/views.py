@@ -141,7 +141,7 @@ def book_reserve(request, slug):
     form = _hold_form(request, request.POST)
     if form.is_valid():
         try:
-            hold = services.place_hold(
+            hold = services.hold_place(
                 book=book, user=request.user, organization=form.cleaned_data.get("organization")
             )
         except ValidationError as error:
@@ -302,7 +302,7 @@ def loan_renew(request, pk):
         return refused
     loan = _own_or_404(Loan.objects.filter(borrower=request.user).select_related("copy__book"), pk)
     try:
-        loan = services.renew(loan=loan, by=request.user)
+        loan = services.loan_renew(loan=loan, by=request.user)
     except ValidationError as error:
         messages.error(
             request,
@@ -328,7 +328,7 @@ def hold_cancel(request, pk):
         return refused
     hold = _own_or_404(Hold.objects.filter(user=request.user).select_related("book"), pk)
     try:
-        services.cancel_hold(hold=hold, by=request.user)
+        services.hold_cancel(hold=hold, by=request.user)
     except ValidationError as error:
         messages.error(
             request,

@@ -19,7 +19,6 @@ from cwop_portal.admin_helpers import (
     reject_with_reason,
 )
 from cwop_portal.admin_site import register_pending
-from organizations import news_services, services
 from organizations.models import (
     ContactMessage,
     District,
@@ -30,6 +29,8 @@ from organizations.models import (
     Organization,
     TargetGroup,
 )
+from organizations.services import news as news_services
+from organizations.services import organizations as services
 
 
 def waiting_for_approval():
@@ -64,7 +65,7 @@ def _last_administrator():
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
-    """The organisation's members; saved through `organizations.services` (see
+    """The organisation's members; saved through `organizations.services.organizations` (see
     `save_memberships`), checked here first so that a mistake shows on the form: a
     row given to another person, or no administrator left."""
 
@@ -373,7 +374,7 @@ class MembershipForm(forms.ModelForm):
 @admin.register(Membership)
 class MembershipAdmin(ServiceDeletionMixin, ServiceActionsMixin, admin.ModelAdmin):
     """Members are added, given roles, accepted and removed through
-    `organizations.services`, as on the organisation's own members' page: the last
+    `organizations.services.organizations`, as on the organisation's own members' page: the last
     administrator stays, and the person is told by e-mail."""
 
     form = MembershipForm
@@ -484,7 +485,7 @@ NEWS_MODERATION_FIELDS = [
 class NewsPostAdmin(HistoryAdminMixin, ServiceDeletionMixin, ServiceActionsMixin, admin.ModelAdmin):
     """Staff write the centre's news here (published directly) and moderate the
     organisations' posts with the approve / reject actions. Writing, editing and
-    deleting go through `organizations.news_services`, as on the members' pages: the
+    deleting go through `organizations.services.news`, as on the members' pages: the
     image is re-encoded, replaced files are removed, and the status changes only
     through the actions (with their e-mails)."""
 

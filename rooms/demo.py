@@ -4,7 +4,7 @@ The demo resources are created once; bookings are topped up to N, placed on
 working days within the centre's opening hours so that none overlaps: the nearest
 weeks first (so the calendars show something), then further back in the past.
 They are written in bulk (50,000 in seconds), which is fine for demo rows made to
-fit the rules; real bookings always go through `rooms.services.booking_create`.
+fit the rules; real bookings always go through `rooms.services.bookings.booking_create`.
 """
 
 import datetime

@@ -1,4 +1,4 @@
-"""Forms of the rooms pages. The rules themselves live in `rooms.services`: the
+"""Forms of the rooms pages. The rules themselves live in `rooms.services.bookings`: the
 forms only turn the typed values into aware datetimes and show the services'
 messages on the right fields."""
 

@@ -3,7 +3,7 @@
 Times are stored in UTC and shown in Europe/Warsaw (settings.TIME_ZONE). A booking
 that is pending or confirmed holds its slot: on PostgreSQL an exclusion constraint
 (migration 0002) makes two such bookings of one resource that overlap impossible,
-whatever writes them; `rooms.services` checks the same rule first to give a clear
+whatever writes them; `rooms.services.bookings` checks the same rule first to give a clear
 message.
 """
 

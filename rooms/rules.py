@@ -4,7 +4,7 @@ people it holds and each organisation's monthly quota.
 
 Pure checks, no writes: each returns {field: [messages]} on the booking form's
 field names (empty when all is well), so that a form shows every broken rule at
-once; `rooms.services` turns them into a `ValidationError` and writes.
+once; `rooms.services.bookings` turns them into a `ValidationError` and writes.
 """
 
 from __future__ import annotations

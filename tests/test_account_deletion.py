@@ -30,7 +30,6 @@ from consultations.models import (
 from cwop_portal import services
 from library import services as library_services
 from library.models import Book, Copy, Hold, Loan
-from organizations import services as org_services
 from organizations.models import (
     ContactMessage,
     Membership,
@@ -38,6 +37,7 @@ from organizations.models import (
     Organization,
     OrganizationChange,
 )
+from organizations.services import organizations as org_services
 from rooms.models import Booking, BookingChange
 from tests.factories import PASSWORD, UserFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
@@ -56,7 +56,7 @@ def lend_a_book(reader, staff, number="D/0001"):
     slug = "ksiazka-" + number.lower().replace("/", "-")
     book = Book.objects.create(title=f"Książka {number}", slug=slug)
     copy = Copy.objects.create(book=book, inventory_number=number)
-    return library_services.lend(copy=copy, borrower=reader, by=staff)
+    return library_services.copy_lend(copy=copy, borrower=reader, by=staff)
 
 
 @pytest.fixture(autouse=True)
@@ -175,7 +175,7 @@ def test_a_member_downloads_everything_then_deletes_the_account_and_nothing_pers
     assert User.objects.filter(pk=member.pk).exists()
     assert Loan.objects.get(pk=world.loan.pk).borrower_id == member.pk
 
-    library_services.return_copy(copy=world.copy, by=staff)
+    library_services.copy_return(copy=world.copy, by=staff)
     Membership.objects.create(
         user=world.personas["other_ngo_member"],
         organization=world.organization,
@@ -398,7 +398,7 @@ def test_the_admin_delete_view_refuses_a_blocked_account_then_deletes_through_th
     loan.refresh_from_db()
     assert loan.borrower_id == reader.pk
 
-    library_services.return_copy(copy=loan.copy, by=staff)
+    library_services.copy_return(copy=loan.copy, by=staff)
     response = client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert not User.objects.filter(pk=reader.pk).exists()

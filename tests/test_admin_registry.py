@@ -71,11 +71,14 @@ NOT_A_STATE = {
 # Editable state fields whose change the admin saves through the service:
 # "<model>" or "<parent model>/<inline model>", field -> the service.
 SAVED_BY_SERVICE = {
-    ("organizations.Membership", "role"): "organizations.services.membership_set_role",
+    (
+        "organizations.Membership",
+        "role",
+    ): "organizations.services.organizations.membership_set_role",
     ("organizations.Organization/organizations.Membership", "role"): (
-        "organizations.services.membership_set_role"
+        "organizations.services.organizations.membership_set_role"
     ),
-    ("organizations.NewsPost", "published_at"): "organizations.news_services.news_update",
+    ("organizations.NewsPost", "published_at"): "organizations.services.news.news_update",
 }
 
 # Deleting through a service: model -> the services delete_model and delete_queryset
@@ -85,11 +88,11 @@ DELETION_SERVICES = {
         "cwop_portal.services.user_delete",
         "cwop_portal.services.users_delete",
     ),
-    "organizations.Membership": ("organizations.services.membership_remove",),
-    "organizations.NewsPost": ("organizations.news_services.news_delete",),
-    "organizations.FieldOfActivity": ("organizations.services.term_delete",),
-    "organizations.TargetGroup": ("organizations.services.term_delete",),
-    "organizations.District": ("organizations.services.term_delete",),
+    "organizations.Membership": ("organizations.services.organizations.membership_remove",),
+    "organizations.NewsPost": ("organizations.services.news.news_delete",),
+    "organizations.FieldOfActivity": ("organizations.services.organizations.term_delete",),
+    "organizations.TargetGroup": ("organizations.services.organizations.term_delete",),
+    "organizations.District": ("organizations.services.organizations.term_delete",),
     "library.Subject": ("library.services.catalogue_entry_delete",),
     "library.Author": ("library.services.catalogue_entry_delete",),
 }
@@ -97,16 +100,16 @@ DELETION_SERVICES = {
 # Inline rows deleted through a service, by the parent admin's save_formset.
 INLINE_DELETION_SERVICES = {
     "organizations.Organization/organizations.Membership": (
-        "organizations.services.membership_remove"
+        "organizations.services.organizations.membership_remove"
     ),
     "organizations.NewsPost/organizations.NewsAttachment": (
-        "organizations.news_services.news_attachments_update"
+        "organizations.services.news.news_attachments_update"
     ),
     "consultations.Advisor/consultations.AvailabilityRule": (
-        "consultations.availability_services.availability_save"
+        "consultations.services.availability.availability_save"
     ),
     "consultations.Advisor/consultations.AvailabilityException": (
-        "consultations.availability_services.availability_save"
+        "consultations.services.availability.availability_save"
     ),
 }
 

@@ -498,7 +498,7 @@ def test_the_desk_says_when_the_next_reader_could_not_be_told_their_book_is_wait
     copy = CopyFactory(book=BookFactory(title="Pozyskiwanie funduszy"), inventory_number="B/0001")
     loan = LoanFactory(copy=copy, borrower=UserFactory(first_name="Jan", last_name="Oddający"))
     reader = UserFactory(email="czytelniczka@example.org", first_name="Ewa", last_name="Czytelna")
-    library_services.place_hold(book=copy.book, user=reader)
+    library_services.hold_place(book=copy.book, user=reader)
 
     response = staff_client.post(
         "/admin/library/book/desk/",

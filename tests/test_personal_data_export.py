@@ -10,7 +10,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 
-from organizations import services as org_services
+from organizations.services import organizations as org_services
 
 
 def export(client, user):

@@ -11,7 +11,7 @@ with the rooms) and returns a list.
 from django import template
 from django.utils import timezone
 
-from consultations import training_services
+from consultations.services import trainings as training_services
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """Forms of the members' pages: an organisation's profile and a request to join.
 
 The forms only parse and check what a person typed; the writes (and the model's
-own validation) happen in `organizations.services`.
+own validation) happen in `organizations.services.organizations`.
 """
 
 from django import forms

@@ -2,7 +2,7 @@
 
 The form parses and checks what a person typed and chose; the writes (and the
 model's own validation, the image's re-encoding, the attachments' checks) happen
-in `organizations.news_services`. Problems the form can see are shown on the field
+in `organizations.services.news`. Problems the form can see are shown on the field
 concerned; the service checks the same things again.
 
 Dates and times are typed in Białystok's time zone (Europe/Warsaw), whatever the

@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organizations import identifiers, krs, services
+from organizations import identifiers, krs
 from organizations.access import get_organization_for_member_or_404
 from organizations.forms.member import MembershipRequestForm, OrganizationForm
 from organizations.models import Membership, Organization
+from organizations.services import organizations as services
 
 SUBMITTABLE = {Organization.Status.DRAFT, Organization.Status.REJECTED}
 

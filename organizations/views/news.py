@@ -12,8 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from cwop_portal.views import download_response
-from organizations import news_services
 from organizations.models import NewsAttachment, NewsPost, Organization
+from organizations.services import news as news_services
 
 PAGE_SIZE = 10
 CATEGORY_PARAM = "kategoria"

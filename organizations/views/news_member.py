@@ -10,7 +10,7 @@ organisation: for `news_services` a staff member's post is published without
 moderation, which these pages (written around "send for approval") would not
 say. Staff write and moderate news in the admin.
 
-The writes go through `organizations.news_services`: a member's post is a draft
+The writes go through `organizations.services.news`: a member's post is a draft
 or waits for the centre's approval; editing a published post sends it back for
 approval.
 """
@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organizations import news_services
 from organizations.access import get_organization_for_member_or_404
 from organizations.forms.news import NewsPostForm
 from organizations.models import Membership, NewsPost
+from organizations.services import news as news_services
 
 PER_PAGE = 25
 SUBMITTABLE = {NewsPost.Status.DRAFT, NewsPost.Status.REJECTED}

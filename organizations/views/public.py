@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cwop_portal.emails import mail_failed
 from cwop_portal.spreadsheets import csv_response
-from organizations import services
 from organizations.forms.public import ContactForm, DirectoryFilterForm
 from organizations.models import Membership, Organization
+from organizations.services import organizations as services
 
 PAGE_SIZE = 20
 EXPORT_CHUNK_SIZE = 500

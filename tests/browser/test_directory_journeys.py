@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from organizations import services
 from organizations.models import District, FieldOfActivity, Organization
+from organizations.services import organizations as services
 
 pytestmark = pytest.mark.browser
 

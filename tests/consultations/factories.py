@@ -9,7 +9,7 @@ They write rows directly (no services, no e-mails). Topics are the initial data 
 migration 0003 (slugs such as "pozyskiwanie-funduszy", "statuty", "inne"):
 `TopicFactory(slug="statuty")` gives that row (a new one with that slug if a flush
 removed it). `AppointmentFactory` writes an appointment row as if it were booked
-already; `book_appointment` goes through `consultations.services`. Times:
+already; `book_appointment` goes through `consultations.services.appointments`. Times:
 `tests.factories.local(...)` gives an aware datetime on the centre's clock,
 Europe/Warsaw.
 """
@@ -155,7 +155,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
 def book_appointment(*, advisor, start, now, **overrides):
     """An appointment made through the service, as a resident without an account
     would make it (so held until the e-mail is confirmed)."""
-    from consultations import services
+    from consultations.services import appointments as services
 
     values = {
         "advisor": advisor,

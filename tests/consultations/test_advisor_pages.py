@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from consultations import client_links, services, urls
+from consultations import client_links, urls
 from consultations.models import Appointment, AppointmentChange, AvailabilityRule, Mode
+from consultations.services import appointments as services
 from tests.consultations.factories import (
     AdvisorFactory,
     AppointmentFactory,

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
-from consultations import services
 from consultations.models import Appointment, ConsultationSettings, Mode
-from consultations.services import SlotTaken
+from consultations.services import appointments as services
+from consultations.services.appointments import SlotTaken
 from rooms.models import Booking
 from tests.concurrency import postgresql_only, run_together
 from tests.consultations.factories import (

@@ -20,8 +20,10 @@ from django.urls import clear_url_caches, reverse
 from django.utils import translation
 from PIL import Image
 
-from consultations import client_links, services, views
+from consultations import client_links
 from consultations.models import Appointment, Mode
+from consultations.services import appointments as services
+from consultations.views import appointments as views
 from tests.consultations.factories import (
     AdvisorFactory,
     AdvisorGroupFactory,

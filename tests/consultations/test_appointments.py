@@ -1,4 +1,4 @@
-"""Booking individual consultations through `consultations.services`: who gets a
+"""Booking individual consultations through `consultations.services.appointments`: who gets a
 confirmed appointment and who confirms by e-mail, the rules that refuse a booking,
 the slot that was just taken, cancelling and moving, marks and private notes, the
 letters (with calendar files), the reminders and the expiry of holds.
@@ -19,12 +19,14 @@ from django.urls import clear_url_caches
 from django.utils import translation
 from icalendar import Calendar
 
-from consultations import client_links, ics, services
+from consultations import client_links
+from consultations.ics import appointments as ics
 from consultations.models import Appointment, AppointmentChange, Mode
-from consultations.services import SlotTaken
+from consultations.services import appointments as services
+from consultations.services.appointments import SlotTaken
 from consultations.slots import free_slots
-from rooms import services as room_services
 from rooms.models import Booking
+from rooms.services import bookings as room_services
 from tests.consultations.factories import (
     AdvisorFactory,
     AppointmentFactory,
@@ -271,9 +273,9 @@ def test_expiring_holds_frees_their_slots_and_rooms_once(send, advisor):
     assert held_in_room.room_booking.status == Booking.Status.CONFIRMED
     later = NOW + datetime.timedelta(hours=2)
 
-    assert services.expire_stale_holds(now=NOW + 29 * MINUTE) == 0
-    assert services.expire_stale_holds(now=later) == 2
-    assert services.expire_stale_holds(now=later) == 0
+    assert services.appointment_holds_expire(now=NOW + 29 * MINUTE) == 0
+    assert services.appointment_holds_expire(now=later) == 2
+    assert services.appointment_holds_expire(now=later) == 0
 
     for appointment in (held, held_in_room):
         appointment.refresh_from_db()
@@ -712,7 +714,7 @@ def test_private_notes_are_kept_by_staff_and_the_advisor_and_never_reach_the_cli
     )
     mail.outbox.clear()
 
-    send(services.send_appointment_reminders, now=tue(9, day=11))
+    send(services.appointment_reminders_send, now=tue(9, day=11))
     send(services.appointment_cancel, appointment=appointment, user=staff, now=tue(9, day=11))
 
     assert history(appointment)[-2:] == ["notes", "cancelled"]
@@ -736,8 +738,8 @@ def test_reminders_go_once_the_day_before_to_confirmed_appointments(
     later = member_books(send, advisor, ngo_member, organization, local(2030, 3, 13, 10))
     mail.outbox.clear()
 
-    assert send(services.send_appointment_reminders, now=tue(8, day=11)) == 1
-    assert send(services.send_appointment_reminders, now=tue(18, day=11)) == 0
+    assert send(services.appointment_reminders_send, now=tue(8, day=11)) == 1
+    assert send(services.appointment_reminders_send, now=tue(18, day=11)) == 0
 
     (letter,) = mail.outbox
     assert letter.to == [ngo_member.email]

@@ -16,8 +16,9 @@ from django.urls import clear_url_caches
 from django.utils import translation
 from icalendar import Calendar
 
-from consultations import services, training_services
 from consultations.models import Appointment, Registration
+from consultations.services import appointments as services
+from consultations.services import trainings as training_services
 from tests.consultations.factories import AdvisorFactory, AvailabilityRuleFactory, TrainingFactory
 from tests.factories import local
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
@@ -114,7 +115,7 @@ def test_a_resident_booking_on_the_english_pages_gets_english_letters_and_links(
 
     mail.outbox.clear()
     with capture(execute=True):
-        services.send_appointment_reminders(now=local(2030, 3, 11, 18))
+        services.appointment_reminders_send(now=local(2030, 3, 11, 18))
     reminder = only_letter_to("mary@example.net")
     assert reminder.subject == "Reminder: your consultation tomorrow at 10:00"
     assert manage_path in reminder.body

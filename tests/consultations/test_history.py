@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from consultations import training_services
 from consultations.models import ConsultationSettings, Registration, Training
+from consultations.services import trainings as training_services
 from tests.consultations.factories import TrainingFactory
 from tests.forms import admin_save, page_errors
 

@@ -10,8 +10,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from consultations import services
 from consultations.models import Appointment, Registration, Training
+from consultations.services import appointments as services
 from consultations.stats import consultation_stats
 from tests.consultations.factories import (
     AdvisorFactory,

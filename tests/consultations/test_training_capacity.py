@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from consultations import training_services as services
 from consultations.models import Registration, Training, TrainingSession
+from consultations.services import trainings as services
 from rooms.models import Booking
 from tests.concurrency import run_together
 from tests.consultations.test_trainings import NOW, TrainingRoomFactory, WorkshopFactory, tue

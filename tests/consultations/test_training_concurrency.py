@@ -13,8 +13,8 @@ import datetime
 import pytest
 from django.core import mail
 
-from consultations import training_services as services
 from consultations.models import Registration
+from consultations.services import trainings as services
 from tests.concurrency import run_together
 from tests.consultations.test_trainings import DEADLINE, NOW, WorkshopFactory
 from tests.organizations.factories import MemberFactory, OrganizationFactory

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
-from consultations import training_services as services
 from consultations.models import Registration, Training, TrainingMaterial
+from consultations.services import trainings as services
 from tests.consultations.test_trainings import (
     TrainingRoomFactory,
     WorkshopFactory,
@@ -179,7 +179,7 @@ def test_the_waiting_list_page_shows_the_place(client, organization, ngo_member)
             organization=organization,
         )
     third = Registration.objects.get(email="p2@example.org")
-    token = services.make_registration_token(third, services.MANAGE)
+    token = services.registration_token_make(third, services.MANAGE)
 
     text = text_of(client.get(reverse("consultations:registration_manage", args=[token])))
 
@@ -354,7 +354,7 @@ def test_a_tampered_or_unknown_link_gets_a_clear_page_and_changes_nothing(client
         training=training, name="Maria", email="maria@example.org", status="unconfirmed"
     )
     purpose = services.CONFIRM if name == "registration_confirm" else services.MANAGE
-    token = services.make_registration_token(registration, purpose)
+    token = services.registration_token_make(registration, purpose)
 
     for bad in [
         token[:-2] + "xx",
@@ -377,7 +377,7 @@ def test_an_expired_confirmation_link_gets_the_clear_page(client):
         training=WorkshopFactory(), name="Maria", email="maria@example.org", status="unconfirmed"
     )
     with time_machine.travel("2029-01-01 10:00 +0000", tick=False):
-        token = services.make_registration_token(registration, services.CONFIRM)
+        token = services.registration_token_make(registration, services.CONFIRM)
     with time_machine.travel("2029-01-09 10:00 +0000", tick=False):
         response = client.post(reverse("consultations:registration_confirm", args=[token]))
 
@@ -393,7 +393,7 @@ def test_confirming_after_the_deadline_says_so(client):
         email="maria@example.org",
         status="unconfirmed",
     )
-    token = services.make_registration_token(registration, services.CONFIRM)
+    token = services.registration_token_make(registration, services.CONFIRM)
 
     response = client.post(reverse("consultations:registration_confirm", args=[token]))
 

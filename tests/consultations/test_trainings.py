@@ -1,5 +1,5 @@
 """The training rules, as staff, NGO members and residents meet them through
-`consultations.training_services`: publishing (rooms reserved all or nothing),
+`consultations.services.trainings`: publishing (rooms reserved all or nothing),
 registration with seats and a waiting list, e-mail confirmation, cancellations and
 promotion, cancelling a training, attendance, reminders, tokens and the calendar
 files.
@@ -20,9 +20,9 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from icalendar import Calendar
 
-from consultations import training_ics
-from consultations import training_services as services
+from consultations.ics import trainings as training_ics
 from consultations.models import Registration, Training, TrainingSession
+from consultations.services import trainings as services
 from rooms.models import Booking
 from tests.consultations.factories import TrainingFactory
 from tests.factories import local
@@ -185,7 +185,7 @@ def test_member_registers_two_people_until_full_a_third_waits_and_is_promoted(
     assert [e["status"] for e in events_of(waiting_letter)] == ["TENTATIVE"]
 
     mail.outbox.clear()
-    anna_again = services.read_registration_token(token_in(letter, "zgloszenie"), services.MANAGE)
+    anna_again = services.registration_token_read(token_in(letter, "zgloszenie"), services.MANAGE)
     send(services.registration_cancel, registration=anna_again, by_link=True, now=NOW)
 
     anna.refresh_from_db()
@@ -367,7 +367,7 @@ def test_a_resident_is_unconfirmed_until_the_link_then_gets_a_seat(send):
     assert training.registrations.holding_seats().count() == 0
 
     mail.outbox.clear()
-    found = services.read_registration_token(token_in(letter, "potwierdz"), services.CONFIRM)
+    found = services.registration_token_read(token_in(letter, "potwierdz"), services.CONFIRM)
     assert found == registration
     confirmed = send(services.registration_confirm_email, registration=found, now=NOW + HOUR)
 
@@ -433,31 +433,31 @@ def test_a_signed_in_person_registering_another_address_confirms_it(advisor, sen
 
 def test_tampered_and_foreign_tokens_find_nothing():
     registration = register(WorkshopFactory(), "Maria", "maria@example.org")
-    token = services.make_registration_token(registration, services.MANAGE)
+    token = services.registration_token_make(registration, services.MANAGE)
 
-    assert services.read_registration_token(token, services.MANAGE) == registration
-    assert services.read_registration_token(token + "x", services.MANAGE) is None
-    assert services.read_registration_token(token.replace(":", ";"), services.MANAGE) is None
+    assert services.registration_token_read(token, services.MANAGE) == registration
+    assert services.registration_token_read(token + "x", services.MANAGE) is None
+    assert services.registration_token_read(token.replace(":", ";"), services.MANAGE) is None
     other_pk = token.replace(str(registration.pk), str(registration.pk + 1), 1)
-    assert services.read_registration_token(other_pk, services.MANAGE) is None
+    assert services.registration_token_read(other_pk, services.MANAGE) is None
     # A link for managing cannot confirm, nor the other way round.
-    assert services.read_registration_token(token, services.CONFIRM) is None
-    confirm = services.make_registration_token(registration, services.CONFIRM)
-    assert services.read_registration_token(confirm, services.MANAGE) is None
-    assert services.read_registration_token("", services.MANAGE) is None
-    assert services.read_registration_token(None, services.CONFIRM) is None
+    assert services.registration_token_read(token, services.CONFIRM) is None
+    confirm = services.registration_token_make(registration, services.CONFIRM)
+    assert services.registration_token_read(confirm, services.MANAGE) is None
+    assert services.registration_token_read("", services.MANAGE) is None
+    assert services.registration_token_read(None, services.CONFIRM) is None
 
 
 def test_the_confirmation_link_expires_after_a_week():
     registration = register(WorkshopFactory(), "Maria", "maria@example.org")
     with time_machine.travel(NOW, tick=False):
-        token = services.make_registration_token(registration, services.CONFIRM)
-        manage = services.make_registration_token(registration, services.MANAGE)
+        token = services.registration_token_make(registration, services.CONFIRM)
+        manage = services.registration_token_make(registration, services.MANAGE)
     with time_machine.travel(NOW + datetime.timedelta(days=6), tick=False):
-        assert services.read_registration_token(token, services.CONFIRM) == registration
+        assert services.registration_token_read(token, services.CONFIRM) == registration
     with time_machine.travel(NOW + datetime.timedelta(days=8), tick=False):
-        assert services.read_registration_token(token, services.CONFIRM) is None
-        assert services.read_registration_token(manage, services.MANAGE) == registration
+        assert services.registration_token_read(token, services.CONFIRM) is None
+        assert services.registration_token_read(manage, services.MANAGE) == registration
 
 
 # --- Cancelling a registration: who may ---------------------------------------------------
@@ -745,7 +745,7 @@ def test_reminders_go_the_day_before_the_first_session_once(send):
         training=cancelled, name="C", email="c@example.org", status="registered"
     )
 
-    assert send(services.send_training_reminders, now=monday) == 1
+    assert send(services.training_reminders_send, now=monday) == 1
 
     letter = only_letter_to("a@example.org")
     assert letter.subject.startswith("Reminder: your training tomorrow")
@@ -753,7 +753,7 @@ def test_reminders_go_the_day_before_the_first_session_once(send):
     assert events_of(letter)
     assert len(mail.outbox) == 1
     mail.outbox.clear()
-    assert send(services.send_training_reminders, now=monday + HOUR) == 0
+    assert send(services.training_reminders_send, now=monday + HOUR) == 0
     assert mail.outbox == []
 
 

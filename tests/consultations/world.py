@@ -11,7 +11,6 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from consultations import training_services
 from consultations.models import (
     Advisor,
     AdvisorGroup,
@@ -25,6 +24,7 @@ from consultations.models import (
     TrainingMaterial,
     TrainingSession,
 )
+from consultations.services import trainings as training_services
 from cwop_portal.dates import at
 from cwop_portal.history import change_record
 from tests.factories import MINIMAL_PDF
@@ -91,10 +91,10 @@ def build_trainings(w, start_day):
         email="maria.mieszkanka@example.org",
         status=Registration.Status.UNCONFIRMED,
     )
-    w.registration_manage_token = training_services.make_registration_token(
+    w.registration_manage_token = training_services.registration_token_make(
         w.waiting_registration, training_services.MANAGE
     )
-    w.registration_confirm_token = training_services.make_registration_token(
+    w.registration_confirm_token = training_services.registration_token_make(
         w.unconfirmed_registration, training_services.CONFIRM
     )
     past_day = start_day - datetime.timedelta(days=35)

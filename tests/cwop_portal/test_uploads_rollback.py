@@ -20,9 +20,9 @@ from django.utils import translation
 from PIL import Image
 
 from cwop_portal.models import Document
-from organizations import news_services
-from organizations import services as org_services
 from organizations.models import NewsAttachment, NewsPost, Organization
+from organizations.services import news as news_services
+from organizations.services import organizations as org_services
 from tests.factories import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -277,7 +277,7 @@ def test_an_admin_form_failing_after_storing_the_file_leaves_none(staff_client, 
 
 
 def test_an_admin_image_failing_after_being_stored_leaves_no_file(staff_client, settings):
-    from library.admin import BookAdmin
+    from library.admin.catalogue import BookAdmin
     from library.models import Book
     from tests.library.factories import book_form
 

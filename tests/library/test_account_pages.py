@@ -395,8 +395,8 @@ def test_a_reader_at_the_loan_limit_is_told_before_coming_for_a_reserved_book(cl
     rules.save()
     reader = UserFactory()
     staff = UserFactory(is_staff=True)
-    services.lend(copy=BookFactory(copies=1).copies.get(), borrower=reader, by=staff)
-    services.place_hold(book=BookFactory(copies=1), user=reader)
+    services.copy_lend(copy=BookFactory(copies=1).copies.get(), borrower=reader, by=staff)
+    services.hold_place(book=BookFactory(copies=1), user=reader)
     client.force_login(reader)
     page = client.get("/en/konto/biblioteka/").content.decode()
     assert "You have 1 book on loan, the most allowed at once" in page

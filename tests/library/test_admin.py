@@ -65,9 +65,9 @@ def circulation(reader):
     lent = CopyFactory(book=book, inventory_number="W/1")
     loan = LoanFactory(copy=lent, borrower=reader, days=-2)
     held = CopyFactory(book=book, inventory_number="W/2")
-    hold = services.place_hold(book=book, user=UserFactory())
+    hold = services.hold_place(book=book, user=UserFactory())
     withdrawn = CopyFactory(book=book, inventory_number="W/3")
-    services.withdraw_copy(copy=withdrawn, by=None)
+    services.copy_withdraw(copy=withdrawn, by=None)
     return {"book": book, "loan": loan, "hold": hold, "held": held, "withdrawn": withdrawn}
 
 
@@ -346,7 +346,7 @@ def test_withdrawing_and_restoring_copies_through_the_actions(staff_client, circ
 def test_a_restored_copy_goes_to_a_reader_who_waits(staff_client, circulation, reader):
     withdrawn = circulation["withdrawn"]
     waiting = UserFactory(email="czeka@example.org")
-    services.place_hold(book=withdrawn.book, user=waiting)  # the other copies are taken
+    services.hold_place(book=withdrawn.book, user=waiting)  # the other copies are taken
     response = staff_client.post(
         COPIES, {"action": "restore", "_selected_action": [withdrawn.pk]}, follow=True
     )
@@ -424,7 +424,7 @@ def test_loans_are_not_added_or_deleted_in_the_admin(staff_client, circulation):
 def test_the_list_of_loans_filters_by_state(staff_client, circulation, reader):
     overdue = circulation["loan"]
     current = LoanFactory(copy=CopyFactory(), borrower=reader, days=10)
-    services.return_copy(copy=current.copy, by=None)
+    services.copy_return(copy=current.copy, by=None)
     current.refresh_from_db()
     active = LoanFactory(copy=CopyFactory(), borrower=reader, days=10)
 
@@ -443,8 +443,8 @@ def test_returning_loans_says_row_by_row_what_became_of_each_copy(
     loan = circulation["loan"]
     other = LoanFactory(copy=CopyFactory(inventory_number="Z/9"), borrower=reader)
     waiting = UserFactory(email="kolejna@example.org")
-    services.place_hold(book=loan.copy.book, user=waiting)
-    services.return_copy(copy=other.copy, by=None)
+    services.hold_place(book=loan.copy.book, user=waiting)
+    services.copy_return(copy=other.copy, by=None)
     other.refresh_from_db()
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -465,7 +465,7 @@ def test_returning_loans_says_row_by_row_what_became_of_each_copy(
 def test_renewing_loans_through_the_action(staff_client, reader):
     loan = LoanFactory(copy=CopyFactory(inventory_number="R/1"), borrower=reader, days=3)
     blocked = LoanFactory(copy=CopyFactory(inventory_number="R/2"), borrower=reader, days=3)
-    services.place_hold(book=blocked.copy.book, user=UserFactory())
+    services.hold_place(book=blocked.copy.book, user=UserFactory())
     response = staff_client.post(
         LOANS, {"action": "renew_loans", "_selected_action": [loan.pk, blocked.pk]}, follow=True
     )
@@ -495,7 +495,7 @@ def test_cancelling_a_hold_passes_the_set_aside_copy_on(staff_client, circulatio
     hold = circulation["hold"]
     assert hold.status == Hold.Status.READY
     next_reader = UserFactory()
-    second = services.place_hold(book=hold.book, user=next_reader)
+    second = services.hold_place(book=hold.book, user=next_reader)
     response = staff_client.post(
         HOLDS, {"action": "cancel", "_selected_action": [hold.pk]}, follow=True
     )

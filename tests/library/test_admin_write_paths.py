@@ -47,8 +47,8 @@ def test_a_new_copy_goes_to_the_reader_waiting_for_the_title(staff_client, world
     from library.models import Copy, Hold
 
     book = world.other_book  # its one copy is set aside for the member already
-    first = services.place_hold(book=book, user=world.personas["other_ngo_member"])
-    second = services.place_hold(book=book, user=world.personas["advisor"])
+    first = services.hold_place(book=book, user=world.personas["other_ngo_member"])
+    second = services.hold_place(book=book, user=world.personas["advisor"])
     assert (first.status, second.status) == (Hold.Status.WAITING, Hold.Status.WAITING)
     mailoutbox.clear()
 

@@ -51,7 +51,7 @@ def test_lending_puts_the_copy_on_loan_for_the_loan_length_and_mails_a_receipt(
 ):
     copy = only_copy(book)
     with django_capture_on_commit_callbacks(execute=True):
-        loan = services.lend(copy=copy, borrower=reader, by=staff)
+        loan = services.copy_lend(copy=copy, borrower=reader, by=staff)
     copy.refresh_from_db()
     assert copy.status == Copy.Status.ON_LOAN
     assert loan.due_on == timezone.localdate() + datetime.timedelta(days=30)
@@ -63,9 +63,9 @@ def test_lending_puts_the_copy_on_loan_for_the_loan_length_and_mails_a_receipt(
 
 def test_a_copy_on_loan_cannot_be_lent_again(book, reader, staff):
     copy = only_copy(book)
-    services.lend(copy=copy, borrower=reader, by=staff)
+    services.copy_lend(copy=copy, borrower=reader, by=staff)
     with pytest.raises(ValidationError) as excinfo:
-        services.lend(copy=copy, borrower=UserFactory(), by=staff)
+        services.copy_lend(copy=copy, borrower=UserFactory(), by=staff)
     assert message_of(excinfo, "copy") == "This copy is already on loan."
     assert Loan.objects.active().count() == 1
 
@@ -78,9 +78,9 @@ def test_the_database_refuses_a_second_active_loan_of_a_copy(book, reader):
 
 
 def test_a_withdrawn_copy_cannot_be_lent(book, reader, staff):
-    copy = services.withdraw_copy(copy=only_copy(book), by=staff, reason="Zalany")
+    copy = services.copy_withdraw(copy=only_copy(book), by=staff, reason="Zalany")
     with pytest.raises(ValidationError) as excinfo:
-        services.lend(copy=copy, borrower=reader, by=staff)
+        services.copy_lend(copy=copy, borrower=reader, by=staff)
     assert message_of(excinfo, "copy") == "This copy is withdrawn from circulation."
     assert "Zalany" in Copy.objects.get(pk=copy.pk).notes
 
@@ -90,10 +90,10 @@ def test_the_borrower_limit_is_enforced_with_a_message_naming_the_reader(reader,
     settings.max_active_loans = 2
     settings.save()
     copies = [only_copy(BookFactory(copies=1)) for _ in range(3)]
-    services.lend(copy=copies[0], borrower=reader, by=staff)
-    services.lend(copy=copies[1], borrower=reader, by=staff)
+    services.copy_lend(copy=copies[0], borrower=reader, by=staff)
+    services.copy_lend(copy=copies[1], borrower=reader, by=staff)
     with pytest.raises(ValidationError) as excinfo:
-        services.lend(copy=copies[2], borrower=reader, by=staff)
+        services.copy_lend(copy=copies[2], borrower=reader, by=staff)
     assert message_of(excinfo, "borrower") == (
         "Ewa Czytelna already has 2 books on loan, the limit."
     )
@@ -106,25 +106,29 @@ def test_lending_on_behalf_of_an_organisation_needs_membership(book, staff):
     member = MemberFactory(organization=organization)
     outsider = UserFactory(first_name="Jan", last_name="Obcy")
     with pytest.raises(ValidationError) as excinfo:
-        services.lend(copy=only_copy(book), borrower=outsider, organization=organization, by=staff)
+        services.copy_lend(
+            copy=only_copy(book), borrower=outsider, organization=organization, by=staff
+        )
     assert message_of(excinfo, "organization") == (
         "Jan Obcy is not an active member of Fundacja Przykład."
     )
-    loan = services.lend(copy=only_copy(book), borrower=member, organization=organization, by=staff)
+    loan = services.copy_lend(
+        copy=only_copy(book), borrower=member, organization=organization, by=staff
+    )
     assert loan.organization == organization
 
 
 def test_return_puts_the_copy_back_on_the_shelf_when_nobody_waits(book, reader, staff):
     copy = only_copy(book)
-    loan = services.lend(copy=copy, borrower=reader, by=staff)
-    returned, hold = services.return_copy(copy=copy, by=staff)
+    loan = services.copy_lend(copy=copy, borrower=reader, by=staff)
+    returned, hold = services.copy_return(copy=copy, by=staff)
     assert hold is None
     assert returned.pk == loan.pk and returned.returned_at is not None
     assert returned.returned_to == staff
     copy.refresh_from_db()
     assert copy.status == Copy.Status.AVAILABLE
     with pytest.raises(ValidationError) as excinfo:
-        services.return_copy(copy=copy, by=staff)
+        services.copy_return(copy=copy, by=staff)
     assert message_of(excinfo, "copy") == "This copy is not on loan."
 
 
@@ -132,16 +136,16 @@ def test_returned_copy_is_held_for_the_first_reader_waiting_who_gets_an_email(
     book, reader, staff, django_capture_on_commit_callbacks
 ):
     copy = only_copy(book)
-    services.lend(copy=copy, borrower=reader, by=staff)
+    services.copy_lend(copy=copy, borrower=reader, by=staff)
     first = UserFactory(email="first@example.org")
     second = UserFactory(email="second@example.org")
-    hold_first = services.place_hold(book=book, user=first)
-    hold_second = services.place_hold(book=book, user=second)
+    hold_first = services.hold_place(book=book, user=first)
+    hold_second = services.hold_place(book=book, user=second)
     assert hold_first.status == hold_second.status == Hold.Status.WAITING
     assert services.queue_position(hold_second) == 2
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _loan, hold = services.return_copy(copy=copy, by=staff)
+        _loan, hold = services.copy_return(copy=copy, by=staff)
     assert hold.pk == hold_first.pk
     hold.refresh_from_db()
     copy.refresh_from_db()
@@ -156,9 +160,9 @@ def test_returned_copy_is_held_for_the_first_reader_waiting_who_gets_an_email(
     assert mail.outbox[0].subject.startswith("Zarezerwowana książka czeka na Ciebie")
     # Held for `first`: nobody else may borrow it, `first` may.
     with pytest.raises(ValidationError) as excinfo:
-        services.lend(copy=copy, borrower=second, by=staff)
+        services.copy_lend(copy=copy, borrower=second, by=staff)
     assert "set aside for another reader" in message_of(excinfo, "copy")
-    services.lend(copy=copy, borrower=first, by=staff)
+    services.copy_lend(copy=copy, borrower=first, by=staff)
     hold.refresh_from_db()
     assert hold.status == Hold.Status.COLLECTED
     assert services.queue_position(hold_second) == 1
@@ -168,24 +172,24 @@ def test_reserving_a_book_with_a_free_copy_sets_it_aside_at_once(
     book, reader, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        hold = services.place_hold(book=book, user=reader)
+        hold = services.hold_place(book=book, user=reader)
     assert hold.status == Hold.Status.READY
     assert hold.copy.status == Copy.Status.HELD
     assert len(mail.outbox) == 1
 
 
 def test_reservation_refusals(book, reader, staff):
-    services.place_hold(book=book, user=reader)
+    services.hold_place(book=book, user=reader)
     with pytest.raises(ValidationError) as excinfo:
-        services.place_hold(book=book, user=reader)
+        services.hold_place(book=book, user=reader)
     assert message_of(excinfo, "book") == "You have already reserved this book."
     other = BookFactory(copies=1)
-    services.lend(copy=only_copy(other), borrower=reader, by=staff)
+    services.copy_lend(copy=only_copy(other), borrower=reader, by=staff)
     with pytest.raises(ValidationError) as excinfo:
-        services.place_hold(book=other, user=reader)
+        services.hold_place(book=other, user=reader)
     assert message_of(excinfo, "book") == "You already have this book on loan."
     with pytest.raises(ValidationError) as excinfo:
-        services.place_hold(book=BookFactory(copies=0), user=reader)
+        services.hold_place(book=BookFactory(copies=0), user=reader)
     assert message_of(excinfo, "book") == "The library has no copy of this book to lend."
 
 
@@ -193,80 +197,80 @@ def test_the_number_of_reservations_is_limited(reader):
     settings = LibrarySettings.load()
     settings.max_active_holds = 1
     settings.save()
-    services.place_hold(book=BookFactory(copies=1), user=reader)
+    services.hold_place(book=BookFactory(copies=1), user=reader)
     with pytest.raises(ValidationError) as excinfo:
-        services.place_hold(book=BookFactory(copies=1), user=reader)
+        services.hold_place(book=BookFactory(copies=1), user=reader)
     assert message_of(excinfo, "book") == "You may have 1 reservation at a time."
 
 
 def test_cancelling_a_ready_hold_passes_the_copy_to_the_next_reader(book, reader):
-    hold = services.place_hold(book=book, user=reader)
-    nxt = services.place_hold(book=book, user=UserFactory())
+    hold = services.hold_place(book=book, user=reader)
+    nxt = services.hold_place(book=book, user=UserFactory())
     assert nxt.status == Hold.Status.WAITING
-    services.cancel_hold(hold=hold, by=reader)
+    services.hold_cancel(hold=hold, by=reader)
     nxt.refresh_from_db()
     assert nxt.status == Hold.Status.READY
     assert nxt.copy.status == Copy.Status.HELD
-    services.cancel_hold(hold=nxt, by=reader)
+    services.hold_cancel(hold=nxt, by=reader)
     assert only_copy(book).status == Copy.Status.AVAILABLE
     with pytest.raises(ValidationError):
-        services.cancel_hold(hold=nxt, by=reader)
+        services.hold_cancel(hold=nxt, by=reader)
 
 
 def test_uncollected_holds_expire_and_pass_on(book, reader, django_capture_on_commit_callbacks):
-    hold = services.place_hold(book=book, user=reader)
-    nxt = services.place_hold(book=book, user=UserFactory(email="next@example.org"))
+    hold = services.hold_place(book=book, user=reader)
+    nxt = services.hold_place(book=book, user=UserFactory(email="next@example.org"))
     later = timezone.now() + datetime.timedelta(days=LibrarySettings.load().hold_pickup_days + 1)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.expire_holds(now=later) == 1
+        assert services.holds_expire(now=later) == 1
     hold.refresh_from_db()
     nxt.refresh_from_db()
     assert hold.status == Hold.Status.EXPIRED
     assert nxt.status == Hold.Status.READY
     assert sorted(m.to[0] for m in mail.outbox) == ["next@example.org", "reader@example.org"]
     # Running again the same day changes nothing.
-    assert services.expire_holds(now=later) == 0
+    assert services.holds_expire(now=later) == 0
 
 
 def test_renewal_extends_the_loan_until_the_renewals_run_out(book, reader, staff):
     settings = LibrarySettings.load()
-    loan = services.lend(copy=only_copy(book), borrower=reader, by=staff)
+    loan = services.copy_lend(copy=only_copy(book), borrower=reader, by=staff)
     later = timezone.now() + datetime.timedelta(days=20)
-    loan = services.renew(loan=loan, by=reader, now=later)
+    loan = services.loan_renew(loan=loan, by=reader, now=later)
     assert loan.due_on == timezone.localdate(later) + datetime.timedelta(days=settings.loan_days)
     assert loan.renewals == 1
-    loan = services.renew(loan=loan, by=reader, now=later)
+    loan = services.loan_renew(loan=loan, by=reader, now=later)
     assert loan.renewals == 2
     allowed, reason = services.can_renew(loan, user=reader)
     assert not allowed
     with pytest.raises(ValidationError) as excinfo:
-        services.renew(loan=loan, by=reader)
+        services.loan_renew(loan=loan, by=reader)
     assert message_of(excinfo, "loan") == (
         "The loan has been renewed as many times as the rules allow."
     )
 
 
 def test_no_renewal_while_another_reader_waits(book, reader, staff):
-    loan = services.lend(copy=only_copy(book), borrower=reader, by=staff)
-    services.place_hold(book=book, user=UserFactory())
+    loan = services.copy_lend(copy=only_copy(book), borrower=reader, by=staff)
+    services.hold_place(book=book, user=UserFactory())
     with pytest.raises(ValidationError) as excinfo:
-        services.renew(loan=loan, by=reader)
+        services.loan_renew(loan=loan, by=reader)
     assert message_of(excinfo, "loan") == "Another reader is waiting for this book."
 
 
 def test_only_the_borrower_or_staff_may_renew(book, reader, staff):
-    loan = services.lend(copy=only_copy(book), borrower=reader, by=staff)
+    loan = services.copy_lend(copy=only_copy(book), borrower=reader, by=staff)
     with pytest.raises(ValidationError):
-        services.renew(loan=loan, by=UserFactory())
-    assert services.renew(loan=loan, by=staff).renewals == 1
+        services.loan_renew(loan=loan, by=UserFactory())
+    assert services.loan_renew(loan=loan, by=staff).renewals == 1
 
 
 def test_availability_counts_free_copies_and_the_nearest_due_date(reader, staff):
     book = BookFactory(copies=3)
     copies = list(book.copies.order_by("pk"))
-    services.lend(copy=copies[0], borrower=reader, by=staff)
-    services.withdraw_copy(copy=copies[2], by=staff)
+    services.copy_lend(copy=copies[0], borrower=reader, by=staff)
+    services.copy_withdraw(copy=copies[2], by=staff)
     empty = BookFactory(copies=0)
     result = services.availability([book, empty])
     assert result[book.pk].total == 2
@@ -278,19 +282,19 @@ def test_availability_counts_free_copies_and_the_nearest_due_date(reader, staff)
 def test_restoring_a_withdrawn_copy_serves_the_queue(reader, staff):
     book = BookFactory(copies=2)
     lent, spare = book.copies.order_by("pk")
-    services.lend(copy=lent, borrower=UserFactory(), by=staff)
-    services.withdraw_copy(copy=spare, by=staff)
-    hold = services.place_hold(book=book, user=reader)
+    services.copy_lend(copy=lent, borrower=UserFactory(), by=staff)
+    services.copy_withdraw(copy=spare, by=staff)
+    hold = services.hold_place(book=book, user=reader)
     assert hold.status == Hold.Status.WAITING
-    services.restore_copy(copy=spare, by=staff)
+    services.copy_restore(copy=spare, by=staff)
     hold.refresh_from_db()
     assert hold.status == Hold.Status.READY and hold.copy == spare
 
 
 def test_a_book_whose_copies_are_all_withdrawn_cannot_be_reserved(book, reader, staff):
-    services.withdraw_copy(copy=only_copy(book), by=staff)
+    services.copy_withdraw(copy=only_copy(book), by=staff)
     with pytest.raises(ValidationError) as excinfo:
-        services.place_hold(book=book, user=reader)
+        services.hold_place(book=book, user=reader)
     assert message_of(excinfo, "book") == "The library has no copy of this book to lend."
 
 
@@ -314,19 +318,19 @@ def test_reminders_before_the_due_date_and_when_overdue_are_sent_once(
     )
     LoanFactory(copy=CopyFactory(), borrower=reader, due_on=today + datetime.timedelta(days=20))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_library_reminders() == {"due_soon": 1, "overdue": 1}
+        assert services.library_reminders_send() == {"due_soon": 1, "overdue": 1}
     subjects = sorted(m.subject for m in mail.outbox)
     assert subjects[0].startswith("Minął termin zwrotu")
     assert subjects[1].startswith("Przypomnienie")
     overdue_body = next(m.body for m in mail.outbox if m.subject.startswith("Minął"))
     assert "3 dni temu" in overdue_body
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_library_reminders() == {"due_soon": 0, "overdue": 0}
+        assert services.library_reminders_send() == {"due_soon": 0, "overdue": 0}
     assert len(mail.outbox) == 2
     # A week later the overdue reminder is repeated, and the book that was due soon
     # is overdue now too.
     week = timezone.now() + datetime.timedelta(days=7)
-    assert services.send_library_reminders(now=week) == {"due_soon": 0, "overdue": 2}
+    assert services.library_reminders_send(now=week) == {"due_soon": 0, "overdue": 2}
     soon.refresh_from_db()
     late.refresh_from_db()
     assert soon.due_reminder_sent_at is not None
@@ -335,15 +339,15 @@ def test_reminders_before_the_due_date_and_when_overdue_are_sent_once(
 
 def test_a_returned_loan_is_never_reminded(reader, staff):
     copy = CopyFactory()
-    services.lend(copy=copy, borrower=reader, by=staff)
+    services.copy_lend(copy=copy, borrower=reader, by=staff)
     Loan.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=5))
-    services.return_copy(copy=copy, by=staff)
-    assert services.send_library_reminders() == {"due_soon": 0, "overdue": 0}
+    services.copy_return(copy=copy, by=staff)
+    assert services.library_reminders_send() == {"due_soon": 0, "overdue": 0}
 
 
 def test_deleting_an_account_releases_its_held_copy_to_the_next_reader(book, reader):
-    services.place_hold(book=book, user=reader)
-    nxt = services.place_hold(book=book, user=UserFactory())
+    services.hold_place(book=book, user=reader)
+    nxt = services.hold_place(book=book, user=UserFactory())
     reader.delete()
     nxt.refresh_from_db()
     assert nxt.status == Hold.Status.READY
@@ -353,7 +357,7 @@ def test_an_account_with_books_on_loan_cannot_be_deleted(client, book, staff):
     reader = UserFactory(email="owes@example.org", password="secret-pass-123")
     reader.set_password("secret-pass-123")
     reader.save()
-    services.lend(copy=only_copy(book), borrower=reader, by=staff)
+    services.copy_lend(copy=only_copy(book), borrower=reader, by=staff)
     client.force_login(reader)
     response = client.post("/en/konto/usun/", {"password": "secret-pass-123"})
     assert response.status_code == 200

@@ -33,7 +33,7 @@ def test_one_copy_lent_at_two_desks_at_once_goes_to_one_reader():
     readers = [UserFactory() for _ in range(THREADS)]
     outcomes = run_together(
         [
-            (lambda reader=reader: services.lend(copy=copy, borrower=reader, by=staff))
+            (lambda reader=reader: services.copy_lend(copy=copy, borrower=reader, by=staff))
             for reader in readers
         ]
     )
@@ -49,7 +49,7 @@ def test_readers_reserving_the_last_copy_at_once_get_it_once_and_queue_in_order(
     book = BookFactory(copies=1)
     readers = [UserFactory() for _ in range(THREADS)]
     outcomes = run_together(
-        [(lambda reader=reader: services.place_hold(book=book, user=reader)) for reader in readers]
+        [(lambda reader=reader: services.hold_place(book=book, user=reader)) for reader in readers]
     )
     assert errors(outcomes) == []
     holds = Hold.objects.filter(book=book)
@@ -66,7 +66,10 @@ def test_a_reader_never_goes_over_the_loan_limit_when_two_desks_lend_at_once():
     staff = UserFactory(is_staff=True)
     copies = [BookFactory(copies=1).copies.get() for _ in range(THREADS)]
     outcomes = run_together(
-        [(lambda copy=copy: services.lend(copy=copy, borrower=reader, by=staff)) for copy in copies]
+        [
+            (lambda copy=copy: services.copy_lend(copy=copy, borrower=reader, by=staff))
+            for copy in copies
+        ]
     )
     assert Loan.objects.filter(borrower=reader, returned_at__isnull=True).count() == 2
     refused = errors(outcomes)

@@ -149,7 +149,7 @@ def test_a_reader_with_organisations_is_asked_for_whom_they_borrow(staff_client,
     loan = Loan.objects.get()
     assert loan.organization == organization
     # For themselves, when chosen so.
-    services.return_copy(copy=copy, by=None)
+    services.copy_return(copy=copy, by=None)
     lend(staff_client, copy, reader.email, organization="")
     assert Loan.objects.active().get().organization is None
 
@@ -198,8 +198,8 @@ def test_a_copy_on_loan_cannot_be_lent_again(staff_client, copy, reader):
 def test_a_copy_set_aside_for_another_reader_cannot_be_lent(staff_client, copy, reader):
     lent = LoanFactory(copy=copy, borrower=UserFactory())
     waiting = UserFactory(email="kolejka@example.org")
-    services.place_hold(book=copy.book, user=waiting)
-    services.return_copy(copy=copy, by=None)
+    services.hold_place(book=copy.book, user=waiting)
+    services.copy_return(copy=copy, by=None)
     copy.refresh_from_db()
     assert copy.status == Copy.Status.HELD
     page = staff_client.get(DESK, {"inventory_number": copy.inventory_number})
@@ -218,8 +218,8 @@ def test_a_copy_set_aside_for_the_reader_is_lent_to_them_and_the_hold_collected(
     staff_client, copy, reader
 ):
     LoanFactory(copy=copy, borrower=UserFactory())
-    hold = services.place_hold(book=copy.book, user=reader)
-    services.return_copy(copy=copy, by=None)
+    hold = services.hold_place(book=copy.book, user=reader)
+    services.copy_return(copy=copy, by=None)
     response = lend(staff_client, copy, reader.email)
     assert response.status_code == 302
     hold.refresh_from_db()
@@ -242,7 +242,7 @@ def test_a_reader_over_the_loan_limit_is_refused(staff_client, copy, reader):
 
 
 def test_a_withdrawn_copy_is_shown_as_such_and_cannot_be_lent(staff_client, copy, reader):
-    services.withdraw_copy(copy=copy, by=None)
+    services.copy_withdraw(copy=copy, by=None)
     page = staff_client.get(DESK, {"inventory_number": copy.inventory_number})
     html = html_of(page)
     assert "Ten egzemplarz jest wycofany z obiegu i nie można go wypożyczyć." in html
@@ -285,7 +285,7 @@ def test_a_return_sets_the_copy_aside_for_the_next_reader_who_gets_an_e_mail(
     staff_client, copy, reader, mailoutbox, django_capture_on_commit_callbacks
 ):
     LoanFactory(copy=copy, borrower=UserFactory())
-    services.place_hold(book=copy.book, user=reader)
+    services.hold_place(book=copy.book, user=reader)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
@@ -329,7 +329,7 @@ def test_staff_renew_a_loan_at_the_desk(staff_client, copy, reader):
 
 def test_a_loan_someone_waits_for_is_not_renewed(staff_client, copy, reader):
     loan = LoanFactory(copy=copy, borrower=reader, days=2)
-    services.place_hold(book=copy.book, user=UserFactory())
+    services.hold_place(book=copy.book, user=UserFactory())
     page = staff_client.get(DESK, {"inventory_number": copy.inventory_number})
     assert 'id="renew"' not in html_of(page)
     assert "Nie można przedłużyć wypożyczenia: Na tę książkę czeka już inna osoba." in html_of(page)
@@ -395,7 +395,7 @@ def test_the_desk_reads_a_fixed_number_of_queries(
         LoanFactory(copy=other, borrower=UserFactory(), organization=organization)
     LoanFactory(copy=copy, borrower=reader, organization=organization)
     for _number in range(5):
-        services.place_hold(book=copy.book, user=UserFactory())
+        services.hold_place(book=copy.book, user=UserFactory())
     with django_assert_max_num_queries(16):
         response = staff_client.get(DESK, {"inventory_number": copy.inventory_number})
     assert response.context["at_desk"].waiting == 5
@@ -470,7 +470,7 @@ def test_the_overdue_list_says_when_nothing_is_overdue(staff_client):
 
 
 def test_a_long_overdue_list_is_shown_page_by_page(staff_client, book, reader, monkeypatch):
-    from library import desk
+    from library.admin import desk
 
     monkeypatch.setattr(desk, "OVERDUE_PER_PAGE", 2)
     for number in range(5):

@@ -38,8 +38,8 @@ def test_a_books_new_title_is_in_its_history(staff_client, staff):
 
 def test_a_copy_added_withdrawn_restored_and_edited_keeps_each_step(staff_client, staff):
     copy = services.copy_add(copy=Copy(book=BookFactory(), inventory_number="H/1"), by=staff)
-    services.withdraw_copy(copy=copy, by=staff, reason="Zalana okładka")
-    services.restore_copy(copy=copy, by=staff)
+    services.copy_withdraw(copy=copy, by=staff, reason="Zalana okładka")
+    services.copy_restore(copy=copy, by=staff)
     url = reverse("admin:library_copy_change", args=[copy.pk])
     response = admin_save(staff_client, url, condition=Copy.Condition.WORN)
     assert response.status_code == 302, page_errors(response)

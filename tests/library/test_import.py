@@ -245,8 +245,8 @@ def test_a_book_on_loan_keeps_its_loan_and_holds_when_reimported_with_a_changed_
     import_file(staff_client, catalogue_rows(3))
     copy = Copy.objects.get(inventory_number="B/0002")
     reader, waiting = UserFactory(), UserFactory()
-    loan = services.lend(copy=copy, borrower=reader, by=UserFactory(is_staff=True))
-    hold = services.place_hold(book=copy.book, user=waiting)
+    loan = services.copy_lend(copy=copy, borrower=reader, by=UserFactory(is_staff=True))
+    hold = services.hold_place(book=copy.book, user=waiting)
 
     import_file(staff_client, catalogue_rows(3, {2: {"Tytuł": "Nowy tytuł poradnika"}}))
     copy.refresh_from_db()

@@ -118,7 +118,7 @@ def test_a_reservation_is_cancelled_from_the_list_and_the_copy_goes_back(
     from library import services
 
     book = BookFactory(title="Fundraising", copies=1)
-    hold = services.place_hold(book=book, user=reader)
+    hold = services.hold_place(book=book, user=reader)
     assert Copy.objects.get(book=book).status == Copy.Status.HELD
 
     librarian.post(

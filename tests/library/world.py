@@ -38,10 +38,10 @@ def build(w):
         LibrarySettings.load(), user=staff, action="changed", changes={"loan_days": [21, 30]}
     )
     Copy.objects.create(book=w.book, inventory_number="B/0002")
-    w.loan = library_services.lend(copy=w.copy, borrower=ngo_member, by=staff)
+    w.loan = library_services.copy_lend(copy=w.copy, borrower=ngo_member, by=staff)
     w.other_book = Book.objects.create(title="Wolontariat w praktyce", slug="wolontariat")
     Copy.objects.create(book=w.other_book, inventory_number="B/0003")
-    w.hold = library_services.place_hold(book=w.other_book, user=ngo_member)
+    w.hold = library_services.hold_place(book=w.other_book, user=ngo_member)
     w.catalogue_import = CatalogueImport(original_name="biblioteczka.csv", uploaded_by=staff)
     w.catalogue_import.file.save(
         "biblioteczka.csv",

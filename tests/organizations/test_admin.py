@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from organizations import services
 from organizations.models import ContactMessage, Organization, OrganizationChange
+from organizations.services import organizations as services
 
 
 def create(user, name="Stowarzyszenie Testowe", krs="0000123456", submit=True):

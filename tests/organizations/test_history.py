@@ -6,8 +6,8 @@ import re
 from django.urls import reverse
 from django.utils import translation
 
-from organizations import news_services
 from organizations.models import NewsPost
+from organizations.services import news as news_services
 from tests.organizations.factories import MemberFactory, OrganizationFactory
 
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from organizations import services
 from organizations.models import Membership, Organization
+from organizations.services import organizations as services
 from tests.factories import UserFactory
 from tests.organizations.factories import (
     DistrictFactory,

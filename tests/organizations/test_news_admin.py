@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from organizations import news_services
 from organizations.models import NewsPost
+from organizations.services import news as news_services
 
 
 def submitted_post(world, title="Zbiórka żywności"):

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
-from organizations import news_services
 from organizations.models import Membership, NewsAttachment, NewsPost
+from organizations.services import news as news_services
 from tests.factories import MINIMAL_PDF, UserFactory, png_file
 from tests.organizations.factories import (
     MembershipFactory,

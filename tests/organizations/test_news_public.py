@@ -11,8 +11,8 @@ import time_machine
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 
-from organizations import news_services
 from organizations.models import NewsPost
+from organizations.services import news as news_services
 from tests.factories import png_file
 from tests.organizations.factories import (
     MembershipFactory,

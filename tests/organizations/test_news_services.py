@@ -1,4 +1,4 @@
-"""organizations.news_services and the database constraints of the news.
+"""organizations.services.news and the database constraints of the news.
 
 Every entry point (the members' pages, the admin, commands) writes through these
 services; the constraints hold even for a write that bypasses them.
@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
-from organizations import news_services
 from organizations.models import Membership, NewsAttachment, NewsPost
+from organizations.services import news as news_services
 from tests.factories import MINIMAL_PDF, UserFactory, png_file
 from tests.organizations.factories import (
     MembershipFactory,

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from PIL import Image
 
-from organizations import services
 from organizations.models import Membership, Organization, OrganizationChange
+from organizations.services import organizations as services
 from tests.factories import UserFactory
 from tests.organizations.factories import (
     DistrictFactory,

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from organizations import news_services, services
 from organizations.models import NewsPost, Organization
+from organizations.services import news as news_services
+from organizations.services import organizations as services
 from tests.factories import UserFactory
 from tests.forms import post_form
 

@@ -5,8 +5,8 @@ centre's funding call with an attachment, and a resident's message to the first.
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from organizations import news_services
-from organizations import services as org_services
+from organizations.services import news as news_services
+from organizations.services import organizations as org_services
 from tests.factories import MINIMAL_PDF
 
 

@@ -7,7 +7,7 @@ factory_boy factories that take the model's fields as keyword overrides, e.g.
 
 `BookingFactory` writes the row directly (no rules checked, no e-mails, no history):
 use it for bookings that should already be there. `book` goes through
-`rooms.services.booking_create`, as the site does.
+`rooms.services.bookings.booking_create`, as the site does.
 """
 
 import datetime
@@ -130,7 +130,7 @@ def book(*, resource, user, organization=None, start, end=None, **overrides):
     `organization` defaults to the user's first organisation; pass `now=` to make
     the rules about notice and the booking window independent of today's date.
     """
-    from rooms import services
+    from rooms.services import bookings as services
 
     if organization is None:
         organization = Organization.objects.filter(memberships__user=user).first()

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from rooms.admin import ResourcePhotoForm
+from rooms.admin.bookings import ResourcePhotoForm
 from rooms.models import Booking, BookingChange, ResourcePhoto
 from tests.dates import working_day
 from tests.factories import UserFactory, local

@@ -6,8 +6,8 @@ database afterwards. A booking's details are saved by `booking_update_details`
 import pytest
 from django.urls import reverse
 
-from rooms import services
 from rooms.models import Booking, BookingChange, Equipment, Resource
+from rooms.services import bookings as services
 from tests.forms import page_errors, post_form
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
-from rooms import services
 from rooms.models import Booking
+from rooms.services import bookings as services
 from tests.concurrency import postgresql_only, run_together
 from tests.factories import local
 from tests.organizations.factories import MemberFactory, OrganizationFactory

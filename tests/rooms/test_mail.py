@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from organizations.models import Membership
-from rooms.mail_services import mail_item_collect, mail_item_log, mail_items_purge
 from rooms.models import MailItem
+from rooms.services.mail import mail_item_collect, mail_item_log, mail_items_purge
 from tests.factories import UserFactory
 from tests.organizations.factories import MembershipFactory
 

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from icalendar import Calendar
 
-from rooms import ics, services
+from rooms import ics
 from rooms.models import Booking
+from rooms.services import bookings as services
 from tests.factories import local
 from tests.rooms.factories import ResourceFactory
 

@@ -1,5 +1,5 @@
 """The booking rules, as a member or the centre's staff meet them through
-`rooms.services`: who may book, which times, states, series, cancellations,
+`rooms.services.bookings`: who may book, which times, states, series, cancellations,
 history, the letters that go out and the reminders.
 
 Dates are fixed in 2030 and every call passes `now=`, so the tests do not depend
@@ -15,9 +15,10 @@ from django.utils import translation
 from icalendar import Calendar
 
 from organizations.models import Membership, Organization
-from rooms import rules, services
+from rooms import rules
 from rooms.models import Booking, BookingChange, BookingSeries
-from rooms.services import SeriesMode
+from rooms.services import bookings as services
+from rooms.services.bookings import SeriesMode
 from tests.factories import local
 from tests.organizations.factories import MemberFactory, MembershipFactory, OrganizationFactory
 from tests.rooms.factories import (
@@ -1485,7 +1486,7 @@ def test_reminders_go_for_tomorrows_confirmed_bookings_only_and_once(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_booking_reminders(now=now) == 2
+        assert services.booking_reminders_send(now=now) == 2
 
     due.refresh_from_db()
     other_room_due.refresh_from_db()
@@ -1496,7 +1497,7 @@ def test_reminders_go_for_tomorrows_confirmed_bookings_only_and_once(
     check_calendar(message, due, status="CONFIRMED")
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_booking_reminders(now=now + HOUR) == 0
+        assert services.booking_reminders_send(now=now + HOUR) == 0
     assert len(mailoutbox) == 1 + len(other_organization.admin_emails())
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from consultations.services import expire_stale_holds
+from consultations.services.appointments import appointment_holds_expire
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        expired = expire_stale_holds()
+        expired = appointment_holds_expire()
         self.stdout.write(f"Appointment holds expired: {expired}.")

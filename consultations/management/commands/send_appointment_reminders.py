@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from consultations.services import send_appointment_reminders
+from consultations.services.appointments import appointment_reminders_send
 from cwop_portal.emails import collect_mail
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with collect_mail() as report:
-            sent = send_appointment_reminders()
+            sent = appointment_reminders_send()
         self.stdout.write(f"Appointment reminders sent: {sent}.")
         if report.failed():
             raise CommandError(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from consultations.training_services import send_training_reminders
+from consultations.services.trainings import training_reminders_send
 from cwop_portal.emails import collect_mail
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with collect_mail() as report:
-            sent = send_training_reminders()
+            sent = training_reminders_send()
         self.stdout.write(f"Training reminders sent: {sent}.")
         if report.failed():
             raise CommandError(

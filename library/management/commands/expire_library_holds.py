@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from library.services import expire_holds
+from library.services import holds_expire
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        expired = expire_holds()
+        expired = holds_expire()
         self.stdout.write(f"Uncollected reservations expired: {expired}.")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cwop_portal.emails import collect_mail
-from library.services import send_library_reminders
+from library.services import library_reminders_send
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with collect_mail() as report:
-            sent = send_library_reminders()
+            sent = library_reminders_send()
         self.stdout.write(
             f"Library reminders sent: {sent['due_soon']} due soon, {sent['overdue']} overdue."
         )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from organizations.services import contact_messages_purge
+from organizations.services.organizations import contact_messages_purge
 
 
 class Command(BaseCommand):

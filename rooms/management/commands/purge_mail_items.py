@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rooms.mail_services import mail_items_purge, retention_days
+from rooms.services.mail import mail_items_purge, retention_days
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cwop_portal.emails import collect_mail
-from rooms.services import send_booking_reminders
+from rooms.services.bookings import booking_reminders_send
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with collect_mail() as report:
-            sent = send_booking_reminders()
+            sent = booking_reminders_send()
         self.stdout.write(f"Booking reminders sent: {sent}.")
         if report.failed():
             raise CommandError(

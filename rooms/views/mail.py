@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from organizations.access import get_organization_for_member_or_404
-from rooms.mail_services import retention_days
 from rooms.schedule import opening_hours_summary
+from rooms.services.mail import retention_days
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import training_views as views
+from consultations.views import trainings as views
 
 urlpatterns = [
     path("szkolenia/", views.training_list, name="training_list"),

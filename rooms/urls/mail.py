@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rooms import mail_views
+from rooms.views import mail as mail_views
 
 urlpatterns = [
     path(

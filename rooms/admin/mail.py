@@ -1,6 +1,6 @@
 """The admin of the correspondence that arrives at the centre's address.
 
-Imported at the end of `rooms/admin.py`. Adding an item here goes through
+Imported at the end of `rooms/admin/bookings.py`. Adding an item here goes through
 `mail_item_log` (so the organisation's members get their e-mail); the "mark
 collected" action asks for the name of the person who collected the mail, then
 calls `mail_item_collect` for each selected item.
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cwop_portal.admin_helpers import ServiceActionsMixin
-from rooms import mail_services
 from rooms.models import MailItem
+from rooms.services import mail as mail_services
 
 MAIN_FIELDS = ["organization", "received_on", "kind", "sender", "note"]
 LOG_FIELDS = ["logged_by", "logged_at"]

@@ -3,7 +3,7 @@ client's pages reached through the signed link e-mailed to them."""
 
 from django.urls import path
 
-from consultations import views
+from consultations.views import appointments as views
 
 urlpatterns = [
     path("konsultacje/", views.consultation_list, name="consultation_list"),

@@ -3,7 +3,7 @@ prefix "" (consultations/urls.py)."""
 
 from django.urls import path
 
-from consultations import advisor_views
+from consultations.views import advisors as advisor_views
 
 urlpatterns = [
     path("konto/doradztwo/", advisor_views.advisor_schedule, name="advisor_schedule"),

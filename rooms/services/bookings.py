@@ -665,7 +665,7 @@ def booking_release(
     return booking
 
 
-def send_booking_reminders(*, now: datetime.datetime | None = None) -> int:
+def booking_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """E-mail the day-before reminder of tomorrow's (local) confirmed bookings, once
     each; returns how many were sent. The booking's row stays locked while its
     reminder is sent, and is marked only when the mail went out: a failed one is

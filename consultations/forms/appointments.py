@@ -1,4 +1,4 @@
-"""Forms of the consultation pages. The rules live in `consultations.services`; the
+"""Forms of the consultation pages. The rules live in `consultations.services.appointments`; the
 forms collect the values and show the services' messages on the right fields."""
 
 from django import forms

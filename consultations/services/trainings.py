@@ -9,9 +9,9 @@ the admin) promotes the first people waiting (by `created_at`) in the same
 transaction. Locks are always taken in the same order: the training, then its
 registrations, then room bookings.
 
-Publishing reserves the room of each session through `rooms.services` (the
+Publishing reserves the room of each session through `rooms.services.bookings` (the
 centre's own use), all or nothing; cancelling a training (or moving a session)
-releases them with `rooms.services.booking_release` (a line in the booking's
+releases them with `rooms.services.bookings.booking_release` (a line in the booking's
 history, no e-mail: the people registered hear from this module). E-mails go out
 after the commit, each with a calendar (ICS) file of the sessions, in the language
 of the pages the person was registered on (`Registration.language`); how to join
@@ -49,14 +49,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from consultations import training_ics
+from consultations.ics import trainings as training_ics
 from consultations.models import Registration, Training, TrainingSession, client_language
 from cwop_portal.dates import DAY, local, start_of_day
 from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit
 from cwop_portal.history import change_record
 from organizations.models import Membership, Organization
-from rooms import services as room_services
 from rooms.models import Booking, Resource
+from rooms.services import bookings as room_services
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -80,13 +80,13 @@ def _signer(purpose: str) -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=f"{SIGNING_SALT}.{purpose}")
 
 
-def make_registration_token(registration: Registration, purpose: str = MANAGE) -> str:
+def registration_token_make(registration: Registration, purpose: str = MANAGE) -> str:
     """A signed token for the links in e-mails: CONFIRM (the resident's e-mail
     confirmation, valid for CONFIRM_MAX_AGE) or MANAGE (see or cancel)."""
     return _signer(purpose).sign(str(registration.pk))
 
 
-def read_registration_token(token: str | None, purpose: str = MANAGE) -> Registration | None:
+def registration_token_read(token: str | None, purpose: str = MANAGE) -> Registration | None:
     """The registration a token names, or None when it is tampered with, expired
     or names nothing (never an exception)."""
     max_age = CONFIRM_MAX_AGE if purpose == CONFIRM else None
@@ -190,7 +190,7 @@ def _context(
         "training": training,
         "sessions": sessions,
         "registration": registration,
-        "token": make_registration_token(registration, MANAGE),
+        "token": registration_token_make(registration, MANAGE),
         "show_online_details": (
             training.is_online
             and bool(training.online_details)
@@ -601,7 +601,7 @@ def registration_create(
                 "training": training,
                 "sessions": _sessions(training),
                 "registration": registration,
-                "confirm_token": make_registration_token(registration, CONFIRM),
+                "confirm_token": registration_token_make(registration, CONFIRM),
                 "confirm_days": CONFIRM_MAX_AGE.days,
             },
             [email],
@@ -772,7 +772,7 @@ def registration_mark_attendance(
     return registration
 
 
-def send_training_reminders(*, now: datetime.datetime | None = None) -> int:
+def training_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """E-mail registered people the day before a training's first session
     (tomorrow on the centre's clock), once each; returns how many were sent. The
     registration's row stays locked while its reminder is sent, and is marked only

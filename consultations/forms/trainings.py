@@ -1,4 +1,4 @@
-"""Forms of the trainings pages. The rules live in `consultations.training_services`:
+"""Forms of the trainings pages. The rules live in `consultations.services.trainings`:
 the forms collect the people and show the services' messages on the right fields.
 
 A member registers for one of their organisations, one to five people, each by

@@ -4,8 +4,8 @@ annotated, and their weekly hours and exceptions.
 Only a signed-in user linked to an advisor (`user.advisor`) gets here; everybody
 else gets 404, and an advisor reaches only their own rows (another advisor's rule
 is a 404 too). Staff work on every advisor in the admin instead. Marking and notes
-go through `consultations.services`, which keeps the history; hours and exceptions
-through `consultations.availability_services` (as in the admin).
+go through `consultations.services.appointments`, which keeps the history; hours and exceptions
+through `consultations.services.availability` (as in the admin).
 """
 
 import datetime
@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consultations.advisor_forms import (
+from consultations.forms.advisors import (
     AvailabilityExceptionForm,
     AvailabilityRuleForm,
     NotesForm,
 )
-from consultations.availability_services import availability_save
 from consultations.models import Advisor, Appointment, AvailabilityException, AvailabilityRule
+from consultations.services.availability import availability_save
 
 UPCOMING_LIMIT = 100
 RECENT_DAYS = 30
@@ -90,7 +90,7 @@ def _own_appointment_or_404(advisor, raw_pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def advisor_schedule(request):
-    from consultations import services
+    from consultations.services import appointments as services
 
     advisor = _advisor_or_404(request.user)
     failed_notes = {}

@@ -25,12 +25,14 @@ from cwop_portal.emails import mail_failed
 from cwop_portal.ics import calendar_response
 from organizations.access import get_organization_for_member_or_404
 from organizations.models import Membership
-from rooms import feed_services, ics, rules, services
+from rooms import ics, rules
 from rooms.calendar import monday_of, open_during, week_calendar, week_label
 from rooms.forms import BookingForm, CancelForm, ResourceFilterForm
 from rooms.models import Booking, CalendarFeed, Resource, ResourcePhoto
 from rooms.schedule import opening_hours_summary
-from rooms.services import SeriesMode
+from rooms.services import bookings as services
+from rooms.services import feeds as feed_services
+from rooms.services.bookings import SeriesMode
 
 UPCOMING_LIMIT = 100
 PAST_PAGE = 30

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from rooms import mail_urls, views
+from rooms.urls import mail as mail_urls
+from rooms.views import bookings as views
 
 app_name = "rooms"
 

@@ -6,8 +6,8 @@ re-encoded without its metadata and needs its alternative text, and the search
 text is rebuilt after every save. A copy's status, loans and holds change only
 through `library.services`: the copies' actions withdraw and restore, the loans'
 actions return and renew, the holds' action cancels; loans are made at the
-staff's circulation desk (`library/desk.py`), which BookAdmin serves with the
-list of overdue loans and the catalogue import (`library/import_views.py`).
+staff's circulation desk (`library/admin/desk.py`), which BookAdmin serves with the
+list of overdue loans and the catalogue import (`library/admin/importing.py`).
 """
 
 from django import forms
@@ -412,7 +412,8 @@ class BookAdmin(HistoryAdminMixin, admin.ModelAdmin):
             _services().copy_add(copy=copy, by=request.user)
 
     def get_urls(self):
-        from library import desk, import_views
+        from library.admin import desk
+        from library.admin import importing as import_views
 
         return [
             *desk.admin_urls(self.admin_site),
@@ -528,7 +529,7 @@ class CopyAdmin(HistoryAdminMixin, ServiceRowsMixin, admin.ModelAdmin):
         services = _services()
 
         def withdraw(copy):
-            services.withdraw_copy(copy=copy, by=request.user)
+            services.copy_withdraw(copy=copy, by=request.user)
             return gettext("withdrawn from circulation.")
 
         self.run_per_row(request, queryset.select_related("book"), withdraw)
@@ -538,7 +539,7 @@ class CopyAdmin(HistoryAdminMixin, ServiceRowsMixin, admin.ModelAdmin):
         services = _services()
 
         def restore(copy):
-            copy = services.restore_copy(copy=copy, by=request.user)
+            copy = services.copy_restore(copy=copy, by=request.user)
             if copy.status == Copy.Status.HELD:
                 hold = copy.holds.filter(status=Hold.Status.READY).select_related("user").first()
                 if hold and hold.user.email in failed_recipients("library_hold_ready"):
@@ -668,7 +669,7 @@ class LoanAdmin(ServiceRowsMixin, admin.ModelAdmin):
         def give_back(loan):
             if loan.returned_at is not None:
                 raise ValidationError(gettext("This loan has already been returned."))
-            _loan, hold = services.return_copy(copy=loan.copy, by=request.user)
+            _loan, hold = services.copy_return(copy=loan.copy, by=request.user)
             return returned_message(hold)
 
         self.run_per_row(request, queryset, give_back)
@@ -678,7 +679,7 @@ class LoanAdmin(ServiceRowsMixin, admin.ModelAdmin):
         services = _services()
 
         def renew(loan):
-            loan = services.renew(loan=loan, by=request.user)
+            loan = services.loan_renew(loan=loan, by=request.user)
             return gettext("renewed until %(date)s.") % {"date": format_date(loan.due_on)}
 
         self.run_per_row(request, queryset, renew)
@@ -751,7 +752,7 @@ class HoldAdmin(ServiceRowsMixin, admin.ModelAdmin):
         services = _services()
 
         def cancel(hold):
-            services.cancel_hold(hold=hold, by=request.user)
+            services.hold_cancel(hold=hold, by=request.user)
             return gettext("reservation cancelled.")
 
         self.run_per_row(request, queryset, cancel)

@@ -296,13 +296,13 @@ def _desk_post(admin_site, request):
     services = _services()
     try:
         if action == "return":
-            loan, hold = services.return_copy(copy=copy, by=request.user)
+            loan, hold = services.copy_return(copy=copy, by=request.user)
             message = _returned_message(copy, loan, hold)
         else:
             loan = Loan.objects.active().filter(copy=copy).select_related("copy__book").first()
             if loan is None:
                 raise ValidationError({"copy": gettext("This copy is not on loan.")})
-            loan = services.renew(loan=loan, by=request.user)
+            loan = services.loan_renew(loan=loan, by=request.user)
             message = gettext("“%(title)s” (%(number)s) renewed until %(date)s.") % {
                 "title": copy.book.title,
                 "number": copy.inventory_number,
@@ -398,7 +398,7 @@ def _lend(admin_site, request, find_form, copy):
     if not form.is_valid():
         return _render_desk(admin_site, request, find_form=find_form, copy=copy, lend_form=form)
     try:
-        loan = services.lend(
+        loan = services.copy_lend(
             copy=copy,
             borrower=form.borrower,
             organization=form.chosen_organization(),

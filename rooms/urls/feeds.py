@@ -4,7 +4,7 @@ secret token being the key. Included by the root URLconf at "kalendarz/"."""
 
 from django.urls import path
 
-from rooms import views
+from rooms.views import bookings as views
 
 urlpatterns = [
     path("<str:token>.ics", views.calendar_feed, name="rooms_feed"),

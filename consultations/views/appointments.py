@@ -22,9 +22,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consultations import client_links, ics, services
-from consultations.forms import AppointmentForm, CancelForm, OfferFilterForm
+from consultations import client_links
+from consultations.forms.appointments import AppointmentForm, CancelForm, OfferFilterForm
+from consultations.ics import appointments as ics
 from consultations.models import Advisor, Appointment, ConsultationSettings, Mode, Topic
+from consultations.services import appointments as services
 from consultations.slots import (
     free_slots,
     group_by_day,
@@ -35,7 +37,7 @@ from consultations.slots import (
 from cwop_portal.dates import local
 from cwop_portal.emails import mail_failed
 from cwop_portal.ics import calendar_response
-from rooms import services as room_services
+from rooms.services import bookings as room_services
 
 NEXT_SLOTS = 5  # free slots shown per offer on the list
 RATE_ACTION = "book_consultation"

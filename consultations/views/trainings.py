@@ -26,17 +26,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consultations import training_ics
-from consultations import training_services as services
-from consultations.models import Registration, Training, TrainingMaterial, TrainingSession
-from consultations.training_forms import (
+from consultations.forms.trainings import (
     MemberRegistrationForm,
     ResidentRegistrationForm,
 )
+from consultations.ics import trainings as training_ics
+from consultations.models import Registration, Training, TrainingMaterial, TrainingSession
+from consultations.services import trainings as services
 from cwop_portal.emails import failed_recipients, mail_failed
 from cwop_portal.ics import calendar_response
 from cwop_portal.views import download_response
-from rooms.services import bookable_organizations
+from rooms.services.bookings import bookable_organizations
 
 UPCOMING_LIMIT = 100
 PAST_PAGE = 20
@@ -281,7 +281,7 @@ def _invalid_link(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_confirm(request, token):
-    registration = services.read_registration_token(token, services.CONFIRM)
+    registration = services.registration_token_read(token, services.CONFIRM)
     if registration is None:
         return _invalid_link(request)
     error = None
@@ -294,7 +294,7 @@ def registration_confirm(request, token):
             messages.success(request, _status_message(registration))
             return redirect(
                 "consultations:registration_manage",
-                token=services.make_registration_token(registration, services.MANAGE),
+                token=services.registration_token_make(registration, services.MANAGE),
             )
     return _private(
         render(
@@ -304,7 +304,7 @@ def registration_confirm(request, token):
                 "registration": registration,
                 "training": registration.training,
                 "error": error,
-                "manage_token": services.make_registration_token(registration, services.MANAGE),
+                "manage_token": services.registration_token_make(registration, services.MANAGE),
             },
         )
     )
@@ -312,7 +312,7 @@ def registration_confirm(request, token):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_manage(request, token):
-    registration = services.read_registration_token(token, services.MANAGE)
+    registration = services.registration_token_read(token, services.MANAGE)
     if registration is None:
         return _invalid_link(request)
     if request.method == "POST":

@@ -1,6 +1,6 @@
 """The rooms in the admin: resources, their hours and closures, and the bookings.
 
-Bookings come to be and change status only through `rooms.services`: the add form
+Bookings come to be and change status only through `rooms.services.bookings`: the add form
 calls `booking_create(by_staff=True)`, the list's actions call `booking_approve`,
 `booking_reject` and `booking_cancel`; on an existing booking only its purpose,
 attendees, equipment and notes may be edited, through `booking_update_details`
@@ -41,7 +41,7 @@ from cwop_portal.dates import (
 from cwop_portal.images import clean_new_image_upload
 from cwop_portal.periods import PeriodForm
 from cwop_portal.spreadsheets import csv_response, xlsx_response
-from rooms import reports, rules, services
+from rooms import reports, rules
 from rooms.models import (
     Booking,
     Closure,
@@ -50,6 +50,7 @@ from rooms.models import (
     Resource,
     ResourcePhoto,
 )
+from rooms.services import bookings as services
 
 register_pending(
     _("Bookings waiting for approval"),
@@ -169,7 +170,7 @@ class BookingDateFilter(DateFilter):
 
 
 def _service_errors(form, exc):
-    """A ValidationError of `rooms.services` onto the form's fields (the service
+    """A ValidationError of `rooms.services.bookings` onto the form's fields (the service
     names its fields like the form; any other goes to the top of the form)."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
     for name, messages in errors.items():
@@ -568,13 +569,3 @@ class BookingAdmin(HistoryAdminMixin, ServiceRefusalMixin, ServiceActionsMixin, 
             "agenda_url": reverse("admin:rooms_booking_agenda"),
         }
         return TemplateResponse(request, "admin/rooms/booking/report.html", context)
-
-
-# The correspondence (MailItem) admin is written separately, in rooms/admin_mail.py,
-# and registers itself when imported. Until that file exists there is nothing to
-# import; only its absence is tolerated: an error inside it still fails loudly.
-try:
-    from rooms import admin_mail  # noqa: E402,F401  (the correspondence admin)
-except ModuleNotFoundError as exc:
-    if exc.name != "rooms.admin_mail":
-        raise

@@ -6,7 +6,7 @@ transaction already serialises writers) and, for a member's booking, the
 organisation's row (its limit of active appointments), expires the advisor's holds
 whose time to confirm has passed, checks that the start is one of the advisor's free slots
 (`consultations.slots`), inserts the appointment and, for a consultation in person,
-books its room through `rooms.services.booking_create` (the centre's own use). If an
+books its room through `rooms.services.bookings.booking_create` (the centre's own use). If an
 overlap still slips past the check, the database refuses it (PostgreSQL exclusion
 constraint, migration 0002) and the caller gets the same "just booked" message,
 with the nearest free slots (`SlotTaken.nearest`).
@@ -18,7 +18,7 @@ to them. The link (`consultations.client_links`) also lets the client cancel or 
 the appointment, until its end plus `LINK_MARGIN`.
 
 The room booking of an appointment is released through
-`rooms.services.booking_release` (cancelled, with a line in the booking's history,
+`rooms.services.bookings.booking_release` (cancelled, with a line in the booking's history,
 nobody e-mailed), not `booking_cancel`: that one needs a staff user and e-mails the
 booking's people, and the centre's own bookings have nobody to e-mail.
 
@@ -46,7 +46,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from consultations import client_links, ics
+from consultations import client_links
+from consultations.ics import appointments as ics
 from consultations.models import (
     Advisor,
     Appointment,
@@ -60,8 +61,8 @@ from cwop_portal.dates import DAY, format_datetime, local, local_zone, start_of_
 from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit, staff_emails
 from cwop_portal.history import change_record
 from organizations.models import Organization
-from rooms import services as room_services
 from rooms.rules import user_can_book_for
+from rooms.services import bookings as room_services
 
 if TYPE_CHECKING:
     from cwop_portal.models import User
@@ -708,7 +709,7 @@ def appointment_set_notes(*, appointment: Appointment, notes: str, user: User) -
 # --- Cron ---------------------------------------------------------------------------
 
 
-def expire_stale_holds(*, now: datetime.datetime | None = None) -> int:
+def appointment_holds_expire(*, now: datetime.datetime | None = None) -> int:
     """Held appointments whose time to confirm has passed become expired (their
     slot and room are free again). Returns how many; a re-run finds none."""
     now = now or timezone.now()
@@ -722,7 +723,7 @@ def expire_stale_holds(*, now: datetime.datetime | None = None) -> int:
     return count
 
 
-def send_appointment_reminders(*, now: datetime.datetime | None = None) -> int:
+def appointment_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """E-mail the day-before reminder of tomorrow's (local) confirmed appointments,
     once each; returns how many were sent. The appointment's row stays locked while
     its reminder is sent, and is marked only when the mail went out: a failed one

@@ -1,0 +1,1 @@
+"""The consultations' forms, one module per sub-area: appointments, trainings, advisors."""

@@ -1,0 +1,1 @@
+"""The consultations' calendar files, one module per sub-area: appointments, trainings."""

@@ -1,0 +1,2 @@
+"""The rooms' pages, one module per sub-area: bookings (rooms, calendars, the booking
+form, my bookings) and the correspondence address (mail)."""
