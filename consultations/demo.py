@@ -327,7 +327,7 @@ class _Planner:
         self.zone = local_zone()
         self.occupied = {}  # (advisor pk, local date) -> [(start, end)]
         busy = Appointment.objects.filter(
-            advisor__in=advisors, status__in=Appointment.BUSY_STATUSES
+            advisor__in=advisors, status__in=Appointment.ACTIVE_STATUSES
         ).values_list("advisor_id", "start", "end")
         for advisor_id, start, end in busy:
             self.take_pk(advisor_id, start, end)

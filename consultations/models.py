@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from cwop_portal.history import ChangeRecord
 from cwop_portal.images import validate_image_upload
 from cwop_portal.models import DownloadableFileMixin, TranslatedFieldsMixin, localized_property
+from cwop_portal.reservations import Reservation, ReservationQuerySet
 from cwop_portal.validators import validate_document_file
 
 # The length of a consultation slot and the break after it, in minutes: the same
@@ -416,12 +417,10 @@ def client_language(code):
     return code if code in languages else settings.LANGUAGE_CODE
 
 
-class AppointmentQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status__in=Appointment.BUSY_STATUSES)
+class Appointment(Reservation):
+    """A client's time with an advisor; its time and life (created, cancelled,
+    reminded) are a `Reservation`'s."""
 
-
-class Appointment(models.Model):
     class Status(models.TextChoices):
         HELD = "held", _("waiting for the e-mail confirmation")
         CONFIRMED = "confirmed", _("confirmed")
@@ -431,7 +430,7 @@ class Appointment(models.Model):
         NO_SHOW = "no_show", _("did not come")
 
     # These keep the advisor busy (the exclusion constraint's condition).
-    BUSY_STATUSES = [Status.HELD, Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW]
+    ACTIVE_STATUSES = [Status.HELD, Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW]
     # The client's own data: the history says that it changed, never what it was.
     history_private_fields = (
         "client_name",
@@ -448,8 +447,6 @@ class Appointment(models.Model):
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="appointments"
     )
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
     room_booking = models.OneToOneField(
         "rooms.Booking",
@@ -497,28 +494,20 @@ class Appointment(models.Model):
     private_notes = models.TextField(
         _("private notes"), blank=True, help_text=_("Never shown to the client.")
     )
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_by_client = models.BooleanField(_("cancelled by the client"), default=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
-    is_demo = models.BooleanField(_("demo record"), default=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = AppointmentQuerySet.as_manager()
+    objects = ReservationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reservation.Meta):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
-        ordering = ["start", "pk"]
         indexes = [
             models.Index(fields=["advisor", "start"], name="consult_appt_advisor_start"),
             models.Index(fields=["status", "start"], name="consult_appt_status_start"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gt=F("start")), name="consultations_appointment_end_after_start"
-            ),
+            *Reservation.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(status="held") | Q(held_until__isnull=False),
                 name="consultations_held_has_deadline",
@@ -534,14 +523,6 @@ class Appointment(models.Model):
     def __str__(self):
         start = timezone.localtime(self.start)
         return f"{self.advisor} {start:%Y-%m-%d %H:%M} – {self.client_name}"
-
-    @property
-    def local_start(self):
-        return timezone.localtime(self.start)
-
-    @property
-    def local_end(self):
-        return timezone.localtime(self.end)
 
 
 class AppointmentChange(ChangeRecord):

@@ -341,7 +341,7 @@ def _advisors_busy(
     for advisor_id, start, end in (
         Appointment.objects.filter(
             advisor_id__in=advisor_pks,
-            status__in=Appointment.BUSY_STATUSES,
+            status__in=Appointment.ACTIVE_STATUSES,
             start__lt=range_end,
             end__gt=range_start,
         )

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from cwop_portal.history import ChangeRecord
 from cwop_portal.images import validate_image_upload
 from cwop_portal.models import TranslatedFieldsMixin, localized_property
+from cwop_portal.reservations import Reservation, ReservationQuerySet
 
 
 class Equipment(TranslatedFieldsMixin, models.Model):
@@ -338,16 +339,10 @@ class BookingSeries(models.Model):
         return f"{self.resource} – {self.get_frequency_display()} – {self.until}"
 
 
-class BookingQuerySet(models.QuerySet):
-    def active(self):
-        """Bookings that hold their slot."""
-        return self.filter(status__in=Booking.ACTIVE_STATUSES)
+class Booking(Reservation):
+    """A resource taken for a time by an organisation (or the centre itself); its
+    time and life (created, cancelled, reminded) are a `Reservation`'s."""
 
-    def overlapping(self, start, end):
-        return self.filter(start__lt=end, end__gt=start)
-
-
-class Booking(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for approval")
         CONFIRMED = "confirmed", _("confirmed")
@@ -378,8 +373,6 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
         related_name="bookings",
     )
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -420,28 +413,20 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
-    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
-    is_demo = models.BooleanField(_("demo record"), default=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = BookingQuerySet.as_manager()
+    objects = ReservationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reservation.Meta):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
-        ordering = ["start", "pk"]
         indexes = [
             models.Index(fields=["resource", "start"], name="rooms_booking_resource_start"),
             models.Index(fields=["organization", "start"], name="rooms_booking_org_start"),
             models.Index(fields=["status", "start"], name="rooms_booking_status_start"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gt=F("start")), name="rooms_booking_end_after_start"
-            ),
+            *Reservation.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="rooms_booking_rejection_has_reason",
@@ -464,22 +449,6 @@ class Booking(models.Model):
 
     def get_absolute_url(self):
         return reverse("rooms:booking_detail", args=[self.pk])
-
-    @property
-    def is_active(self):
-        return self.status in self.ACTIVE_STATUSES
-
-    @property
-    def duration_minutes(self):
-        return int((self.end - self.start).total_seconds() // 60)
-
-    @property
-    def local_start(self):
-        return timezone.localtime(self.start)
-
-    @property
-    def local_end(self):
-        return timezone.localtime(self.end)
 
     @property
     def last_day(self):

@@ -57,9 +57,10 @@ from consultations.models import (
     client_language,
 )
 from consultations.slots import Slot, free_slots, nearest_free_slots, room_hold
-from cwop_portal.dates import DAY, format_datetime, local, local_zone, start_of_day
+from cwop_portal.dates import format_datetime, local, local_zone
 from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit, staff_emails
 from cwop_portal.history import change_record
+from cwop_portal.reservations import reminders_send
 from organizations.models import Organization
 from rooms.rules import user_can_book_for
 from rooms.services import bookings as room_services
@@ -725,37 +726,17 @@ def appointment_holds_expire(*, now: datetime.datetime | None = None) -> int:
 
 def appointment_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """E-mail the day-before reminder of tomorrow's (local) confirmed appointments,
-    once each; returns how many were sent. The appointment's row stays locked while
-    its reminder is sent, and is marked only when the mail went out: a failed one
-    is tried again by the next run, and a run that stops between the mail and the
-    commit sends it once more (a duplicate rather than a lost reminder)."""
-    now = now or timezone.now()
-    tomorrow = local(now).date() + DAY
-    window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
-    candidates = Appointment.objects.filter(
-        status=Appointment.Status.CONFIRMED,
-        reminder_sent_at__isnull=True,
-        start__gte=window_start,
-        start__lt=window_end,
-    ).values_list("pk", flat=True)
+    once each (`cwop_portal.reservations.reminders_send`); returns how many were sent."""
     settings_row = ConsultationSettings.load()
-    sent = 0
-    for pk in list(candidates):
-        with transaction.atomic():
-            appointment = (
-                Appointment.objects.select_for_update(of=("self",))
-                .select_related("advisor", "topic", "room_booking__resource")
-                .filter(pk=pk, reminder_sent_at__isnull=True, status=Appointment.Status.CONFIRMED)
-                .first()
-            )
-            if appointment is None:
-                continue
-            delivery = _notify_client(
-                "appointment_reminder", appointment, send=send_email_now, settings_row=settings_row
-            )
-            if delivery.failed:
-                continue
-            appointment.reminder_sent_at = now
-            appointment.save(update_fields=["reminder_sent_at", "updated_at"])
-            sent += delivery.sent
-    return sent
+
+    def send(appointment: Appointment) -> Delivery:
+        return _notify_client(
+            "appointment_reminder", appointment, send=send_email_now, settings_row=settings_row
+        )
+
+    return reminders_send(
+        Appointment.objects.all(),
+        send,
+        now=now or timezone.now(),
+        related=("advisor", "topic", "room_booking__resource"),
+    )

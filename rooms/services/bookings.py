@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cwop_portal.dates import DAY, format_datetime, local, local_zone, start_of_day
-from cwop_portal.emails import send_email_now, send_email_on_commit, staff_emails
+from cwop_portal.dates import format_datetime, local, local_zone
+from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit, staff_emails
 from cwop_portal.history import change_record
+from cwop_portal.reservations import reminders_send
 from organizations.models import Membership, Organization
 from rooms import ics
 from rooms.models import Booking, BookingSeries, Equipment, Resource
@@ -667,44 +668,22 @@ def booking_release(
 
 def booking_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """E-mail the day-before reminder of tomorrow's (local) confirmed bookings, once
-    each; returns how many were sent. The booking's row stays locked while its
-    reminder is sent, and is marked only when the mail went out: a failed one is
-    tried again by the next run, and a run that stops between the mail and the
-    commit sends it once more (a duplicate rather than a lost reminder)."""
-    now = now or timezone.now()
-    tomorrow = local(now).date() + DAY
-    window_start, window_end = start_of_day(tomorrow), start_of_day(tomorrow + DAY)
-    sent = 0
-    candidates = Booking.objects.filter(
-        status=Booking.Status.CONFIRMED,
-        reminder_sent_at__isnull=True,
-        start__gte=window_start,
-        start__lt=window_end,
-    ).values_list("pk", flat=True)
-    for pk in list(candidates):
-        with transaction.atomic():
-            booking = (
-                # Lock the booking row only: PostgreSQL cannot lock the nullable
-                # side of the outer join to created_by.
-                Booking.objects.select_for_update(of=("self",))
-                .select_related("resource", "organization", "created_by")
-                .filter(pk=pk, reminder_sent_at__isnull=True, status=Booking.Status.CONFIRMED)
-                .first()
-            )
-            if booking is None:
-                continue
-            delivery = send_email_now(
-                "booking_reminder",
-                {"booking": booking},
-                _recipients(booking),
-                attachments=[ics.booking_attachment(booking)],
-            )
-            if delivery.failed:
-                continue
-            booking.reminder_sent_at = now
-            booking.save(update_fields=["reminder_sent_at"])
-            sent += delivery.sent
-    return sent
+    each (`cwop_portal.reservations.reminders_send`); returns how many were sent."""
+
+    def send(booking: Booking) -> Delivery:
+        return send_email_now(
+            "booking_reminder",
+            {"booking": booking},
+            _recipients(booking),
+            attachments=[ics.booking_attachment(booking)],
+        )
+
+    return reminders_send(
+        Booking.objects.all(),
+        send,
+        now=now or timezone.now(),
+        related=("resource", "organization", "created_by"),
+    )
 
 
 def minutes_booked_summary(

@@ -53,7 +53,7 @@ def counts():
 def assert_no_overlaps():
     """No two appointments that keep an advisor busy overlap (what the database's
     exclusion constraint enforces on PostgreSQL)."""
-    busy = Appointment.objects.filter(status__in=Appointment.BUSY_STATUSES).order_by(
+    busy = Appointment.objects.filter(status__in=Appointment.ACTIVE_STATUSES).order_by(
         "advisor_id", "start"
     )
     for _advisor, rows in itertools.groupby(busy, key=lambda a: a.advisor_id):

@@ -247,7 +247,7 @@ def test_a_registration_between_the_form_and_the_save_keeps_its_seat(
 ):
     """The form saw enough seats, but someone took one before the row was locked:
     the service refuses, the whole page is undone and staff read why."""
-    from consultations.admin import TrainingForm
+    from consultations.admin.trainings import TrainingForm
 
     training = world.training
     Training.objects.filter(pk=training.pk).update(capacity=2)
