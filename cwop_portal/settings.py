@@ -228,7 +228,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # (the proxy serves them in production, the portal itself with DEBUG). Everything
 # else there, e.g. documents/, goes through the portal's views. The one list of them:
 # cwop_portal/urls.py serves these, the README's proxy setup names them, and
-# tests/cwop_portal/test_media.py fails on an upload folder missing from here.
+# tests/test_media.py fails on an upload folder missing from here.
 PUBLIC_MEDIA_PREFIXES = [
     "organizations/logos/",
     "news/images/",

@@ -27,6 +27,7 @@ from consultations.models import (
     Registration,
     Training,
     TrainingMaterial,
+    TrainingSession,
 )
 from rooms.models import Booking
 from tests.consultations.factories import (
@@ -920,3 +921,33 @@ def test_only_a_draft_nobody_registered_for_may_be_deleted(staff_client):
     response = staff_client.post(f"{TRAININGS}{draft.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Training.objects.filter(pk=draft.pk).exists()
+
+
+def local_at(day, hour):
+    return local(day.year, day.month, day.day, hour)
+
+
+def test_a_room_held_for_a_training_is_not_cancelled_from_the_bookings_list(
+    staff_client, django_capture_on_commit_callbacks
+):
+    """Cancelling the booking would leave the training without its room while it
+    still says it takes place there: staff are told to cancel the training."""
+    room = ResourceFactory(name_pl="Sala konferencyjna", capacity=12)
+    day = working_day()
+    booking = BookingFactory(
+        resource=room, organization=None, start=local_at(day, 10), end=local_at(day, 12)
+    )
+    training = TrainingFactory(sessions=[], title_pl="Warsztat budżetowy")
+    TrainingSession.objects.create(
+        training=training, start=booking.start, end=booking.end, room=room, room_booking=booking
+    )
+    response = staff_client.post(
+        "/admin/rooms/booking/",
+        {"action": "cancel", "_selected_action": [booking.pk], "confirm": "1", "reason": "x"},
+        follow=True,
+    )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    ((level, text),) = [(m.level, m.message) for m in response.context["messages"]]
+    assert level == messages.WARNING
+    assert "Warsztat budżetowy" in text and "Anuluj tamto wydarzenie" in text

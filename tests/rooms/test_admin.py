@@ -690,29 +690,3 @@ def test_a_second_centre_hours_row_for_a_weekday_is_refused_not_a_server_error(s
         {"resource": "", "weekday": "5", "opens": "09:00", "closes": "13:00"},
     )
     assert response.status_code == 302
-
-
-def test_a_room_held_for_a_training_is_not_cancelled_from_the_bookings_list(
-    staff_client, room, django_capture_on_commit_callbacks
-):
-    """Cancelling the booking would leave the training without its room while it
-    still says it takes place there: staff are told to cancel the training."""
-    from consultations.models import TrainingSession
-    from tests.consultations.factories import TrainingFactory
-
-    day = working_day()
-    booking = BookingFactory(resource=room, organization=None, start=at(day, 10), end=at(day, 12))
-    training = TrainingFactory(sessions=[], title_pl="Warsztat budżetowy")
-    TrainingSession.objects.create(
-        training=training, start=booking.start, end=booking.end, room=room, room_booking=booking
-    )
-    response = staff_client.post(
-        CHANGELIST,
-        {"action": "cancel", "_selected_action": [booking.pk], "confirm": "1", "reason": "x"},
-        follow=True,
-    )
-    booking.refresh_from_db()
-    assert booking.status == Booking.Status.CONFIRMED
-    ((level, text),) = messages_of(response)
-    assert level == messages.WARNING
-    assert "Warsztat budżetowy" in text and "Anuluj tamto wydarzenie" in text

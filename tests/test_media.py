@@ -24,7 +24,7 @@ from cwop_portal.images import validate_image_upload
 from tests.consultations.factories import AdvisorFactory
 from tests.factories import DocumentFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 # Files that are not public images: the view that serves them (checking that they may
 # be shown), or None for files the portal never serves.
