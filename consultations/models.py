@@ -802,3 +802,20 @@ class RegistrationChange(ChangeRecord):
     class Meta(ChangeRecord.Meta):
         verbose_name = _("registration change")
         verbose_name_plural = _("registration history")
+
+
+class AdvisorChange(ChangeRecord):
+    """History of an advisor's profile and weekly hours: who changed what, when."""
+
+    subject_field = "advisor"
+
+    advisor = models.ForeignKey(
+        Advisor,
+        verbose_name=_("advisor"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("advisor change")
+        verbose_name_plural = _("advisor history")

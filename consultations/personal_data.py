@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from consultations.models import (
     Advisor,
+    AdvisorChange,
     Appointment,
     AppointmentChange,
     ConsultationSettings,
@@ -114,6 +115,10 @@ def export_consultations(user):
         "training_history_entries": [
             {"training": change.training_id, **exported(change, user)}
             for change in TrainingChange.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "advisor_history_entries": [
+            {"advisor": change.advisor_id, **exported(change, user)}
+            for change in AdvisorChange.objects.filter(user=user).order_by("created_at", "pk")
         ],
         "settings_history_entries": [
             exported(change, user)

@@ -104,7 +104,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "title_pl", "updated_at"]
     readonly_fields = ["key", "updated_at"]
     fieldsets = (
@@ -149,7 +149,7 @@ class SiteSettingsAdmin(HistoryAdminMixin, SingletonAdmin):
 
 
 @admin.register(AccessibilityStatement)
-class AccessibilityStatementAdmin(SingletonAdmin):
+class AccessibilityStatementAdmin(HistoryAdminMixin, SingletonAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("entity_name_pl", "entity_name_en", "published_on", "updated_on")}),
@@ -190,7 +190,7 @@ class AccessibilityStatementAdmin(SingletonAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["title_pl", "file_type", "size", "is_published", "position", "updated_at"]
     list_editable = ["is_published", "position"]
     list_filter = ["is_published", "is_demo"]

@@ -36,7 +36,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cwop_portal.dates import DAY, add_months, local_today, start_of_day
-from cwop_portal.history import change_record, form_changes, history_model
+from cwop_portal.history import change_record, form_changes, history_model, rows_changed
 
 
 class ServiceActionsMixin:
@@ -234,6 +234,9 @@ class HistoryAdminMixin:
     through a service sets `records_admin_saves = False`: the service records."""
 
     records_admin_saves = True
+    # The inline rows saved with the row (a training's sessions, a room's photos) are
+    # recorded in its history too, unless a service records them.
+    records_inline_saves = True
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
@@ -243,6 +246,11 @@ class HistoryAdminMixin:
         super().save_model(request, obj, form, change)
         if self.records_admin_saves:
             self.record_admin_save(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if self.records_inline_saves and (changes := rows_changed(formsets)):
+            change_record(form.instance, user=request.user, action="changed", changes=changes)
 
     def record_admin_save(self, request, obj, form, change, *, exclude=()):
         """Record the form's changes of `obj` (but `exclude`, which a service

@@ -225,19 +225,23 @@ def changes_between(
 
 def form_changes(form: BaseModelForm[Any]) -> dict[str, list]:
     """{field: [old, new]} of what a model form changed (`changed_data`): the
-    initial value against the cleaned one, in the history's JSON form."""
+    initial value against the cleaned one, in the history's JSON form. A text the
+    form only trimmed (a final line break the stored text had) is no change a
+    person made."""
     model = form._meta.model
-    return _entries(
-        model,
-        {
-            name: [
-                _initial_value(model, name, form.initial.get(name)),
-                _cleaned_value(model, name, form.cleaned_data[name]),
-            ]
-            for name in form.changed_data
-            if name in form.cleaned_data
-        },
-    )
+    pairs = {
+        name: [
+            _initial_value(model, name, form.initial.get(name)),
+            _cleaned_value(model, name, form.cleaned_data[name]),
+        ]
+        for name in form.changed_data
+        if name in form.cleaned_data
+    }
+    return _entries(model, {name: pair for name, pair in pairs.items() if not _only_trimmed(*pair)})
+
+
+def _only_trimmed(old: Any, new: Any) -> bool:
+    return isinstance(old, str) and isinstance(new, str) and old.strip() == new.strip()
 
 
 def _initial_value(model: type[models.Model], name: str, value: Any) -> Any:
@@ -282,8 +286,12 @@ def _field(
 
 
 def field_label(model: type[models.Model], name: str) -> str:
-    """The field's name in words (its verbose name), or the key as written."""
+    """The field's name in words (its verbose name; the related rows' plural name
+    for a reverse relation), or the key as written."""
     field = _field(model, name)
+    if isinstance(field, models.ForeignObjectRel):
+        related = cast(type[models.Model], field.related_model)  # a class once apps are loaded
+        return capfirst(str(related._meta.verbose_name_plural))
     label = getattr(field, "verbose_name", None) or name.replace("_", " ")
     return capfirst(str(label))
 
@@ -315,6 +323,42 @@ def value_in_words(model: type[models.Model], name: str, value: Any) -> str:
     return str(value)
 
 
+# The rows of an inline (a training's sessions, a room's photos) added, changed or
+# deleted with their parent: {relation: {"added": [names], "changed": [...], ...}}.
+ROWS_CHANGED = {
+    "added": pgettext_lazy("history", "added"),
+    "changed": pgettext_lazy("history", "changed"),
+    "deleted": pgettext_lazy("history", "deleted"),
+}
+
+
+def rows_changed(formsets: Iterable[Any]) -> dict[str, dict[str, list[str]]]:
+    """What the saved inline formsets of an admin page did, by relation: the names
+    of the rows added, changed and deleted (as they were named then)."""
+    changes: dict[str, dict[str, list[str]]] = {}
+    for formset in formsets:
+        # A formset a service saved itself (not through `formset.save()`) has none.
+        done = {
+            "added": [str(row) for row in getattr(formset, "new_objects", ())],
+            "changed": [str(row) for row, _fields in getattr(formset, "changed_objects", ())],
+            "deleted": [str(row) for row in getattr(formset, "deleted_objects", ())],
+        }
+        done = {what: names for what, names in done.items() if names}
+        if done:
+            relation = formset.fk.remote_field.get_accessor_name() if formset.fk else ""
+            changes.setdefault(relation or formset.prefix, {}).update(done)
+    return changes
+
+
+def rows_changed_in_words(values: Mapping[str, list[str]]) -> str:
+    """ "dodano „Sesja 1”, „Sesja 2”; usunięto „Sesja 3”" """
+    return "; ".join(
+        f"{ROWS_CHANGED[what]} " + ", ".join(f"„{name}”" for name in names)
+        for what, names in values.items()
+        if what in ROWS_CHANGED
+    )
+
+
 def describe_changes(model: type[models.Model], changes: Mapping[str, Any]) -> list[str]:
     """Each kept change in words: "Status: oczekuje → potwierdzona"; a private
     field: "E-mail: zmieniono"; a state recorded alone: "Status: potwierdzona"."""
@@ -327,6 +371,8 @@ def describe_changes(model: type[models.Model], changes: Mapping[str, Any]) -> l
         elif isinstance(values, list) and len(values) == 2:
             old, new = (value_in_words(model, name, value) for value in values)
             lines.append(f"{label}: {old} → {new}")
+        elif isinstance(values, Mapping) and values and set(values) <= set(ROWS_CHANGED):
+            lines.append(f"{label}: {rows_changed_in_words(values)}")
         else:
             lines.append(f"{label}: {value_in_words(model, name, values)}")
     return lines

@@ -376,3 +376,54 @@ class AccessibilityStatement(TranslatedFieldsMixin, models.Model):
     building = localized_property("building")
     sign_language = localized_property("sign_language")
     additional = localized_property("additional")
+
+
+class PageChange(ChangeRecord):
+    """History of a page's text: who changed what, when, old → new."""
+
+    subject_field = "page"
+
+    page = models.ForeignKey(
+        Page,
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("page change")
+        verbose_name_plural = _("page history")
+
+
+class DocumentChange(ChangeRecord):
+    """History of a published document: who added or changed it, when, what."""
+
+    subject_field = "document"
+
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("document change")
+        verbose_name_plural = _("document history")
+
+
+class AccessibilityStatementChange(ChangeRecord):
+    """History of the accessibility statement: who changed what, when."""
+
+    subject_field = "statement"
+
+    statement = models.ForeignKey(
+        AccessibilityStatement,
+        verbose_name=_("accessibility statement"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("change of the accessibility statement")
+        verbose_name_plural = _("history of the accessibility statement")

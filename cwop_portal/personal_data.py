@@ -22,7 +22,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from cwop_portal.history import exported
-from cwop_portal.models import SiteSettingsChange
+from cwop_portal.models import (
+    AccessibilityStatementChange,
+    DocumentChange,
+    PageChange,
+    SiteSettingsChange,
+)
 
 _exporters = []
 _deletion_blockers = []
@@ -133,6 +138,20 @@ def export_account(user):
         "site_settings_history_entries": [
             exported(change, user)
             for change in SiteSettingsChange.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "page_history_entries": [
+            {"page": change.page_id, **exported(change, user)}
+            for change in PageChange.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "document_history_entries": [
+            {"document": change.document_id, **exported(change, user)}
+            for change in DocumentChange.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "accessibility_statement_history_entries": [
+            exported(change, user)
+            for change in AccessibilityStatementChange.objects.filter(user=user).order_by(
+                "created_at", "pk"
+            )
         ],
     }
 

@@ -2,38 +2,14 @@
 (GET, from shareable addresses) and the reservation form."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from cwop_portal.filters import LenientChoiceField, ListFilterForm, search_field
 from library.models import Book, Subject
 
-QUERY_MAX_LENGTH = 200
 
-
-class _IgnoreInvalid:
-    """A field whose invalid value is treated as empty instead of as an error.
-
-    The catalogue's filters come from shareable addresses: an outdated subject or
-    a typo in a link must not become an error page; the filter is not applied.
-    """
-
-    def clean(self, value):
-        try:
-            return super().clean(value)
-        except ValidationError:
-            return self.to_python(None)
-
-
-class _LenientChoiceField(_IgnoreInvalid, forms.ChoiceField):
-    pass
-
-
-class _LenientCharField(_IgnoreInvalid, forms.CharField):
-    pass
-
-
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(ListFilterForm):
     """The catalogue's GET form: search, filters and order.
 
     Every field is optional and an invalid value is ignored, so the form is always
@@ -43,22 +19,19 @@ class CatalogueFilterForm(forms.Form):
     SORT_TITLE = "title"
     SORT_NEWEST = "newest"
     SORT_YEAR = "year"
+    DEFAULT_SORT = SORT_TITLE
 
-    q = _LenientCharField(
-        label=_("Search"),
-        required=False,
-        help_text=_(
+    q = search_field(
+        _("Search"),
+        _(
             "Words from the title, an author, the subject or the publisher, or an ISBN "
             "(with or without dashes), e.g. fundraising, volunteering, 978-83-…"
         ),
-        widget=forms.TextInput(
-            attrs={"type": "search", "class": "form-control", "maxlength": QUERY_MAX_LENGTH}
-        ),
     )
-    subject = _LenientChoiceField(
+    subject = LenientChoiceField(
         label=_("Subject"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
-    language = _LenientChoiceField(
+    language = LenientChoiceField(
         label=_("Language"),
         required=False,
         choices=[("", _("All languages")), *Book.Language.choices],
@@ -69,7 +42,7 @@ class CatalogueFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    sort = _LenientChoiceField(
+    sort = LenientChoiceField(
         label=_("Sort by"),
         required=False,
         choices=[
@@ -87,12 +60,6 @@ class CatalogueFilterForm(forms.Form):
             ("", _("All subjects")),
             *((subject.slug, subject.name) for subject in Subject.objects.all()),
         ]
-
-    def clean_q(self):
-        return " ".join(self.cleaned_data["q"].split())[:QUERY_MAX_LENGTH]
-
-    def clean_sort(self):
-        return self.cleaned_data["sort"] or self.SORT_TITLE
 
     def filter(self, queryset):
         """Apply the valid search, filters and order to a queryset of books."""
@@ -112,11 +79,6 @@ class CatalogueFilterForm(forms.Form):
             # Books without a year go last.
             return queryset.order_by(F("year").desc(nulls_last=True), "title", "pk")
         return queryset.order_by("title", "pk")
-
-    @property
-    def is_filtered(self):
-        """True when a search or a filter (not just the order) narrows the list."""
-        return any(self.cleaned_data.get(name) for name in self.fields if name != "sort")
 
 
 class HoldForm(forms.Form):

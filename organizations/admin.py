@@ -144,6 +144,7 @@ class OrganizationAdmin(
     the membership services; the status changes only through the actions."""
 
     records_admin_saves = False
+    records_inline_saves = False  # memberships are saved (and recorded) by the services
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [

@@ -561,3 +561,37 @@ class MailItem(models.Model):
     @property
     def is_collected(self):
         return self.collected_at is not None
+
+
+class ResourceChange(ChangeRecord):
+    """History of a room or other resource, its photos and opening hours: who changed what, when."""
+
+    subject_field = "resource"
+
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("resource change")
+        verbose_name_plural = _("resource history")
+
+
+class ClosureChange(ChangeRecord):
+    """History of a closure: who entered or changed it, when, what."""
+
+    subject_field = "closure"
+
+    closure = models.ForeignKey(
+        Closure,
+        verbose_name=_("closure"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("closure change")
+        verbose_name_plural = _("closure history")

@@ -15,7 +15,14 @@ from django.db.models import Q
 
 from cwop_portal.history import exported
 from cwop_portal.personal_data import register
-from rooms.models import Booking, BookingChange, BookingSeries, MailItem
+from rooms.models import (
+    Booking,
+    BookingChange,
+    BookingSeries,
+    ClosureChange,
+    MailItem,
+    ResourceChange,
+)
 
 
 def _iso(moment):
@@ -91,6 +98,14 @@ def export_rooms(user):
         ],
         "booking_history_entries": [
             {"booking": change.booking_id, **exported(change, user)} for change in other_changes
+        ],
+        "resource_history_entries": [
+            {"resource": change.resource_id, **exported(change, user)}
+            for change in ResourceChange.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "closure_history_entries": [
+            {"closure": change.closure_id, **exported(change, user)}
+            for change in ClosureChange.objects.filter(user=user).order_by("created_at", "pk")
         ],
     }
 

@@ -518,6 +518,16 @@ PERSONAL_DATA_MAP = {
     ("library.BookChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("library.CopyChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("library.LibrarySettingsChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("cwop_portal.PageChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("cwop_portal.DocumentChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("cwop_portal.AccessibilityStatementChange", "user"): (
+        "staff: exported (history); stays (SET_NULL)"
+    ),
+    ("rooms.ResourceChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("rooms.ClosureChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("consultations.AdvisorChange", "user"): (
+        "staff or the advisor: exported (history); stays (SET_NULL)"
+    ),
 }
 
 

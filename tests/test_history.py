@@ -20,7 +20,7 @@ from cwop_portal.history import (
     snapshot,
     value_in_words,
 )
-from cwop_portal.models import SiteSettings
+from cwop_portal.models import Page, SiteSettings
 from organizations.models import NewsPost
 from rooms.models import Booking
 from tests.consultations.factories import TrainingFactory
@@ -161,3 +161,26 @@ def test_staff_change_the_contact_details_and_the_history_says_so_in_polish(clie
     # Saved as it was: nothing changed, nothing recorded.
     assert admin_save(client, url).status_code == 302
     assert settings_row.changes.count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_edit_a_pages_text_and_its_history_keeps_old_and_new(client):
+    staff = UserFactory(first_name="Ewa", last_name="Kierownik", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    page = Page.objects.get(key="about")
+    old_title = page.title_pl
+    url = reverse("admin:cwop_portal_page_change", args=[page.pk])
+    response = admin_save(client, url, title_pl="O Centrum Współpracy")
+    assert response.status_code == 302, page_errors(response)
+    (record,) = page.changes.all()
+    assert (record.user, record.action) == (staff, "changed")
+    assert record.changes == {"title_pl": [old_title, "O Centrum Współpracy"]}
+
+
+def test_rows_saved_with_their_parent_read_in_polish_words():
+    with translation.override("pl"):
+        words = describe_changes(
+            Training,
+            {"sessions": {"added": ["Sesja 2"], "changed": ["Sesja 1"], "deleted": ["Sesja 3"]}},
+        )
+    assert words == ["Spotkania szkoleń: dodano „Sesja 2”; zmieniono „Sesja 1”; usunięto „Sesja 3”"]

@@ -246,7 +246,15 @@ def test_a_profile_post_that_fails_after_storing_the_logo_leaves_no_file(
 # The admin (each add or change form runs in one transaction)
 
 
-DOCUMENT = {"title_pl": "Regulamin", "title_en": "", "description_pl": "", "position": "0"}
+DOCUMENT = {
+    "title_pl": "Regulamin",
+    "title_en": "",
+    "description_pl": "",
+    "position": "0",
+    # The history inline of the change page (read-only; nothing in it is saved).
+    "changes-TOTAL_FORMS": "0",
+    "changes-INITIAL_FORMS": "0",
+}
 
 
 @pytest.mark.write_path("admin:cwop_portal_document_add")

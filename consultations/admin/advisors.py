@@ -25,7 +25,7 @@ from consultations.models import (
     Topic,
 )
 from consultations.services import availability as availability_services
-from cwop_portal.admin_helpers import ServiceRefusalMixin
+from cwop_portal.admin_helpers import HistoryAdminMixin, ServiceRefusalMixin
 from cwop_portal.images import clean_new_image_upload
 from cwop_portal.roles import ADVISORS
 from rooms.models import Resource
@@ -218,10 +218,13 @@ class AvailabilityExceptionInline(CachedRoomChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Advisor)
-class AdvisorAdmin(ServiceRefusalMixin, admin.ModelAdmin):
+class AdvisorAdmin(HistoryAdminMixin, ServiceRefusalMixin, admin.ModelAdmin):
     """The weekly rules and exceptions are saved through
     `consultations.services.availability.availability_save`, as on the advisor's own
-    pages: with the advisor's row locked, so two saves at once cannot overlap."""
+    pages: with the advisor's row locked, so two saves at once cannot overlap (and
+    recorded in the advisor's history by it)."""
+
+    records_inline_saves = False
 
     form = AdvisorForm
     list_display = ["name", "group", "user", "is_active", "is_demo"]

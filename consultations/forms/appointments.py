@@ -7,27 +7,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consultations.slots import parse_start
+from cwop_portal.filters import LenientChoiceField
 
 PHONE_CHARACTERS = set("0123456789 +-()/")
-
-
-class _LenientChoiceField(forms.ChoiceField):
-    """A filter from a shareable URL: an unknown value is ignored, never an error."""
-
-    def clean(self, value):
-        try:
-            return super().clean(value)
-        except forms.ValidationError:
-            return ""
 
 
 class OfferFilterForm(forms.Form):
     """The filters of /konsultacje/: a topic and an advisor or a group of advisors."""
 
-    temat = _LenientChoiceField(
+    temat = LenientChoiceField(
         label=_("Topic"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
-    doradca = _LenientChoiceField(
+    doradca = LenientChoiceField(
         label=_("Advisor or team"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),

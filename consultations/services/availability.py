@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from consultations.models import Advisor, AvailabilityException, AvailabilityRule
+from cwop_portal.history import change_record
 
 if TYPE_CHECKING:
     from cwop_portal.models import User
@@ -80,4 +81,22 @@ def availability_save(
             row.pk = None
             row._state.adding = True
         raise
+    changes = _rows_changed(
+        added=new, changed=[row for row in save if row not in new], deleted=delete
+    )
+    if changes:
+        change_record(advisor, user=user, action="changed", changes=changes)
     return advisor
+
+
+def _rows_changed(
+    *, added: list[AvailabilityRow], changed: list[AvailabilityRow], deleted: list[AvailabilityRow]
+) -> dict[str, dict[str, list[str]]]:
+    """The rows saved, in the advisor's history's form (`cwop_portal.history`):
+    {relation: {"added": [names], "changed": [...], "deleted": [...]}}."""
+    changes: dict[str, dict[str, list[str]]] = {}
+    for what, rows in (("added", added), ("changed", changed), ("deleted", deleted)):
+        for row in rows:
+            relation = type(row)._meta.get_field("advisor").remote_field.get_accessor_name()
+            changes.setdefault(relation or "", {}).setdefault(what, []).append(str(row))
+    return changes

@@ -2,43 +2,18 @@
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cwop_portal.filters import LenientChoiceField, ListFilterForm, search_field
 from organizations.models import District, FieldOfActivity, TargetGroup
 from organizations.models.organization import LegalForm
 
-QUERY_MAX_LENGTH = 200
 
-
-class _IgnoreInvalid:
-    """A field whose invalid value is treated as empty instead of as an error.
-
-    The directory's filters come from shareable URLs: an outdated slug or a typo
-    in a link must not turn into an error page or an error message, the filter
-    is simply not applied.
-    """
-
-    def clean(self, value):
-        try:
-            return super().clean(value)
-        except ValidationError:
-            return self.to_python(None)
-
-
-class _LenientChoiceField(_IgnoreInvalid, forms.ChoiceField):
-    pass
-
-
-class _LenientCharField(_IgnoreInvalid, forms.CharField):
-    pass
-
-
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(ListFilterForm):
     """The directory's GET form: search, filters and sort order.
 
     Every field is optional and an invalid value is ignored, so the form is
@@ -47,31 +22,27 @@ class DirectoryFilterForm(forms.Form):
 
     SORT_NAME = "name"
     SORT_UPDATED = "updated"
+    DEFAULT_SORT = SORT_NAME
 
-    q = _LenientCharField(
-        label=_("Search"),
-        required=False,
-        help_text=_("A name or words from the description, e.g. seniors, sport, Antoniuk."),
-        widget=forms.TextInput(
-            attrs={"type": "search", "class": "form-control", "maxlength": QUERY_MAX_LENGTH}
-        ),
+    q = search_field(
+        _("Search"), _("A name or words from the description, e.g. seniors, sport, Antoniuk.")
     )
-    field = _LenientChoiceField(
+    field = LenientChoiceField(
         label=_("Field of activity"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    group = _LenientChoiceField(
+    group = LenientChoiceField(
         label=_("Target group"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    form = _LenientChoiceField(
+    form = LenientChoiceField(
         label=_("Legal form"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    district = _LenientChoiceField(
+    district = LenientChoiceField(
         label=_("District"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -86,7 +57,7 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    sort = _LenientChoiceField(
+    sort = LenientChoiceField(
         label=_("Sort by"),
         required=False,
         choices=[(SORT_NAME, _("Name (A–Z)")), (SORT_UPDATED, _("Most recently updated"))],
@@ -113,12 +84,6 @@ class DirectoryFilterForm(forms.Form):
             *District.objects.values_list("slug", "name"),
         ]
 
-    def clean_q(self):
-        return " ".join(self.cleaned_data["q"].split())[:QUERY_MAX_LENGTH]
-
-    def clean_sort(self):
-        return self.cleaned_data["sort"] or self.SORT_NAME
-
     def filter(self, queryset):
         """Apply the valid search, filters and order to a queryset of organisations."""
         data = self.cleaned_data
@@ -140,11 +105,6 @@ class DirectoryFilterForm(forms.Form):
         if data.get("sort") == self.SORT_UPDATED:
             return queryset.order_by("-updated_at", "name", "pk")
         return queryset.order_by("name", "pk")
-
-    @property
-    def is_filtered(self):
-        """True when a search or a filter (not just the order) narrows the list."""
-        return any(self.cleaned_data.get(name) for name in self.fields if name != "sort")
 
 
 class ContactForm(forms.Form):

@@ -99,7 +99,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name_pl", "kind", "capacity", "requires_approval", "is_active", "position"]
     list_editable = ["position"]
     list_filter = ["kind", "is_active", "requires_approval", "is_demo"]
@@ -151,7 +151,7 @@ class OpeningHoursAdmin(ResourceOrCentreMixin, admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(ResourceOrCentreMixin, admin.ModelAdmin):
+class ClosureAdmin(HistoryAdminMixin, ResourceOrCentreMixin, admin.ModelAdmin):
     list_display = ["start_date", "end_date", "resource_or_centre", "reason_pl"]
     list_filter = ["resource"]
     list_select_related = ["resource"]

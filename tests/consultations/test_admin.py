@@ -230,6 +230,9 @@ def advisor_post(counsellor, *, rules=(), new_rules=(), exceptions=(), **fields)
         "exceptions-INITIAL_FORMS": "0",
         "exceptions-MIN_NUM_FORMS": "0",
         "exceptions-MAX_NUM_FORMS": "1000",
+        # The history inline (read-only; nothing in it is saved).
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
     }
     data.update(fields)
     rows = []

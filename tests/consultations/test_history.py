@@ -2,15 +2,30 @@
 what (old → new), written by the services and the admin's saves, shown in the admin
 in Polish words; a person's name and address are recorded as changed, never kept."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from consultations.models import ConsultationSettings, Registration, Training
+from consultations.models import (
+    Advisor,
+    AvailabilityRule,
+    ConsultationSettings,
+    Mode,
+    Registration,
+    Training,
+)
 from consultations.services import trainings as training_services
-from tests.consultations.factories import TrainingFactory
+from consultations.services.availability import availability_save
+from tests.consultations.factories import (
+    AdvisorFactory,
+    AvailabilityExceptionFactory,
+    AvailabilityRuleFactory,
+    TrainingFactory,
+)
+from tests.factories import UserFactory
 from tests.forms import admin_save, page_errors
 
 
@@ -98,3 +113,39 @@ def test_staff_change_the_consultation_rules_and_the_history_says_which(staff_cl
     assert response.status_code == 302, page_errors(response)
     assert records(row) == [(staff.pk, "changed", {"booking_notice_hours": [24, 48]})]
     assert "Rezerwacja co najmniej (godzin wcześniej): 24 → 48" in history_cells(staff_client, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_advisors_weekly_hours_saved_by_themself_are_in_their_history():
+    """The advisor's own pages and the admin's inlines save the hours through one
+    service, which records the rows it added, changed and deleted."""
+    account = UserFactory(first_name="Katarzyna", last_name="Doradczyni")
+    advisor = AdvisorFactory(name="Katarzyna Doradczyni", user=account)
+    tuesday = AvailabilityRuleFactory(advisor=advisor)
+    day_off = AvailabilityExceptionFactory(advisor=advisor, date=datetime.date(2027, 1, 4))
+    with translation.override("pl"):
+        thursday = AvailabilityRule(
+            advisor=advisor,
+            weekday=3,
+            starts=datetime.time(9),
+            ends=datetime.time(11),
+            slot_minutes=45,
+            buffer_minutes=15,
+            mode=Mode.PHONE,
+            valid_from=datetime.date(2020, 1, 1),
+        )
+        tuesday.ends = datetime.time(13)
+        availability_save(advisor=advisor, user=account, save=[thursday, tuesday], delete=[day_off])
+
+    assert AvailabilityRule.objects.filter(advisor=advisor).count() == 2
+    (record,) = Advisor.objects.get(pk=advisor.pk).changes.all()
+    assert (record.user, record.action) == (account, "changed")
+    assert record.changes == {
+        "rules": {"added": [str(thursday)], "changed": [str(tuesday)]},
+        "exceptions": {"deleted": [str(day_off)]},
+    }
+    with translation.override("pl"):
+        assert record.changes_in_words() == (
+            f"Reguły dostępności: dodano „{thursday}”; zmieniono „{tuesday}”; "
+            f"Wyjątki w dostępności: usunięto „{day_off}”"
+        )

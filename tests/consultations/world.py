@@ -134,6 +134,12 @@ def build_advice(w, start_day):
     w.advisor_exception = AvailabilityException.objects.create(
         advisor=w.advisor, date=start_day, kind="day_off", note="Urlop"
     )
+    change_record(
+        w.advisor,
+        user=w.personas["advisor"],
+        action="changed",
+        changes={"rules": {"added": [str(w.advisor_rule)]}},
+    )
     begun = timezone.now() - datetime.timedelta(minutes=30)
     w.appointment = Appointment.objects.create(
         advisor=w.advisor,

@@ -4,7 +4,7 @@ newcomer's e-mail confirmation key."""
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 
 from cwop_portal.history import change_record
-from cwop_portal.models import SiteSettings
+from cwop_portal.models import AccessibilityStatement, Page, SiteSettings
 from tests.factories import DocumentFactory, UserFactory
 
 
@@ -21,4 +21,20 @@ def build(w):
         action="changed",
         changes={"city": ["Suwałki", "Białystok"]},
         note="Nowe dane kontaktowe",
+    )
+    staff = w.personas["staff"]
+    change_record(
+        w.document, user=staff, action="created", changes={"title_pl": [None, "Regulamin Centrum"]}
+    )
+    change_record(
+        Page.objects.get(key="about"),
+        user=staff,
+        action="changed",
+        changes={"lead_pl": ["Stary wstęp", "Nowy wstęp"]},
+    )
+    change_record(
+        AccessibilityStatement.load(),
+        user=staff,
+        action="changed",
+        changes={"prepared_on": ["2025-03-01", "2026-03-01"]},
     )

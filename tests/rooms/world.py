@@ -47,12 +47,17 @@ def build(w):
     )
     change_record(w.booking, user=ngo_member, action="created", note="Rezerwacja z formularza")
     w.calendar_feed = CalendarFeed.objects.create(organization=w.organization)
-    Closure.objects.create(
+    w.closure = Closure.objects.create(
         start_date=start_day + datetime.timedelta(days=1),
         end_date=start_day + datetime.timedelta(days=1),
         reason_pl="Inwentaryzacja",
         reason_en="Stocktaking",
     )
+    staff = w.personas["staff"]
+    change_record(
+        w.closure, user=staff, action="created", changes={"reason_pl": [None, "Inwentaryzacja"]}
+    )
+    change_record(w.resource, user=staff, action="changed", changes={"capacity": [16, 20]})
     photo = ResourcePhoto(resource=w.resource, alt_pl="Sala z krzesłami", alt_en="Room")
     photo.image.save("sala.png", png_file(8, 6, colour="navy"), save=True)
     w.mail_item = MailItem.objects.create(
