@@ -332,18 +332,25 @@ ROWS_CHANGED = {
 }
 
 
+def rows_saved(
+    *, added: Iterable[Any] = (), changed: Iterable[Any] = (), deleted: Iterable[Any] = ()
+) -> dict[str, list[str]]:
+    """{"added": [names], "changed": [...], "deleted": [...]} of rows saved with their
+    parent, named as they were then; a kind with no rows is left out."""
+    done = {"added": added, "changed": changed, "deleted": deleted}
+    return {what: names for what, rows in done.items() if (names := [str(row) for row in rows])}
+
+
 def rows_changed(formsets: Iterable[Any]) -> dict[str, dict[str, list[str]]]:
-    """What the saved inline formsets of an admin page did, by relation: the names
-    of the rows added, changed and deleted (as they were named then)."""
+    """What the saved inline formsets of an admin page did, by relation."""
     changes: dict[str, dict[str, list[str]]] = {}
     for formset in formsets:
         # A formset a service saved itself (not through `formset.save()`) has none.
-        done = {
-            "added": [str(row) for row in getattr(formset, "new_objects", ())],
-            "changed": [str(row) for row, _fields in getattr(formset, "changed_objects", ())],
-            "deleted": [str(row) for row in getattr(formset, "deleted_objects", ())],
-        }
-        done = {what: names for what, names in done.items() if names}
+        done = rows_saved(
+            added=getattr(formset, "new_objects", ()),
+            changed=[row for row, _fields in getattr(formset, "changed_objects", ())],
+            deleted=getattr(formset, "deleted_objects", ()),
+        )
         if done:
             relation = formset.fk.remote_field.get_accessor_name() if formset.fk else ""
             changes.setdefault(relation or formset.prefix, {}).update(done)

@@ -207,6 +207,13 @@ def admin_save(client, url, **changes):
     return client.post(url, admin_form_data(client.get(url), **changes))
 
 
+def history_cells(client, url):
+    """The read-only cells of an admin change page (the history inline's among them),
+    their white space folded: what staff read there."""
+    html = client.get(url).content.decode()
+    return [" ".join(cell.split()) for cell in re.findall(r"<p>([^<]*)</p>", html)]
+
+
 def page_errors(response):
     """What a rendered form says is wrong (Django's and the admin's error lists, the
     Bootstrap feedback), for an assertion's message."""

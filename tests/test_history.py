@@ -3,7 +3,6 @@ in every language, put in words when read; personal fields recorded without thei
 values; the actions' words; and the site settings' history, written by the admin."""
 
 import datetime
-import re
 
 import pytest
 from django import forms
@@ -25,7 +24,7 @@ from organizations.models import NewsPost
 from rooms.models import Booking
 from tests.consultations.factories import TrainingFactory
 from tests.factories import UserFactory, local
-from tests.forms import admin_save, page_errors
+from tests.forms import admin_save, history_cells, page_errors
 from tests.organizations.factories import OrganizationFactory
 
 
@@ -154,7 +153,7 @@ def test_staff_change_the_contact_details_and_the_history_says_so_in_polish(clie
     assert record.changes == {"city": ["Białystok", "Suwałki"], "phone": ["", "85 111 22 33"]}
 
     html = client.get(url).content.decode()
-    cells = [" ".join(cell.split()) for cell in re.findall(r"<p>([^<]*)</p>", html)]
+    cells = history_cells(client, url)
     assert "Miejscowość: Białystok → Suwałki; Telefon: — → 85 111 22 33" in cells
     assert "Ewa Kierownik" in html
 

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from consultations.forms.advisors import RULE_FIELDS
 from consultations.models import (
     Advisor,
     AdvisorGroup,
@@ -145,17 +146,7 @@ class RuleInlineFormSet(BaseInlineFormSet):
 class AvailabilityRuleInline(CachedRoomChoicesMixin, admin.TabularInline):
     model = AvailabilityRule
     formset = RuleInlineFormSet
-    fields = [
-        "weekday",
-        "starts",
-        "ends",
-        "slot_minutes",
-        "buffer_minutes",
-        "mode",
-        "room",
-        "valid_from",
-        "valid_until",
-    ]
+    fields = RULE_FIELDS
     extra = 0
 
     def get_queryset(self, request):

@@ -26,6 +26,21 @@ TIME_WIDGET = {"attrs": {"type": "time"}, "format": "%H:%M"}
 DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
 
+# A weekly rule's fields, in the order both its forms show them (the advisor's own
+# page and the admin's inline).
+RULE_FIELDS = [
+    "weekday",
+    "starts",
+    "ends",
+    "slot_minutes",
+    "buffer_minutes",
+    "mode",
+    "room",
+    "valid_from",
+    "valid_until",
+]
+
+
 class RoomChoiceField(forms.ModelChoiceField):
     """Rooms, labelled in the visitor's language."""
 
@@ -75,17 +90,7 @@ class AvailabilityRuleForm(AdvisorOwnedForm):
 
     class Meta:
         model = AvailabilityRule
-        fields = [
-            "weekday",
-            "starts",
-            "ends",
-            "slot_minutes",
-            "buffer_minutes",
-            "mode",
-            "room",
-            "valid_from",
-            "valid_until",
-        ]
+        fields = RULE_FIELDS
         help_texts = {
             "valid_until": _("Leave empty if the hours have no end date."),
         }

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from consultations.models import Advisor, AvailabilityException, AvailabilityRule
-from cwop_portal.history import change_record
+from cwop_portal.history import change_record, rows_saved
 
 if TYPE_CHECKING:
     from cwop_portal.models import User
@@ -93,10 +93,14 @@ def _rows_changed(
     *, added: list[AvailabilityRow], changed: list[AvailabilityRow], deleted: list[AvailabilityRow]
 ) -> dict[str, dict[str, list[str]]]:
     """The rows saved, in the advisor's history's form (`cwop_portal.history`):
-    {relation: {"added": [names], "changed": [...], "deleted": [...]}}."""
-    changes: dict[str, dict[str, list[str]]] = {}
-    for what, rows in (("added", added), ("changed", changed), ("deleted", deleted)):
-        for row in rows:
-            relation = type(row)._meta.get_field("advisor").remote_field.get_accessor_name()
-            changes.setdefault(relation or "", {}).setdefault(what, []).append(str(row))
+    {relation ("rules", "exceptions"): rows_saved(...)}."""
+    changes = {}
+    for model in ROW_MODELS:
+        done = rows_saved(
+            added=[row for row in added if isinstance(row, model)],
+            changed=[row for row in changed if isinstance(row, model)],
+            deleted=[row for row in deleted if isinstance(row, model)],
+        )
+        if done:
+            changes[str(model._meta.get_field("advisor").remote_field.get_accessor_name())] = done
     return changes

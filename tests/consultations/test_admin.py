@@ -5,7 +5,6 @@ trainings' actions (through the services, with their e-mails), the attendee list
 import csv
 import datetime
 import io
-import re
 
 import pytest
 from django.contrib import messages
@@ -41,6 +40,7 @@ from tests.consultations.factories import (
 )
 from tests.dates import working_day
 from tests.factories import MINIMAL_PDF, local
+from tests.forms import history_cells
 from tests.organizations.factories import OrganizationFactory
 from tests.rooms.factories import BookingFactory, ResourceFactory
 
@@ -643,8 +643,7 @@ def test_the_history_says_in_words_what_the_services_wrote_as_codes(staff_client
     ]:
         AppointmentChange.objects.create(appointment=appointment, action=action, note=note)
 
-    html = staff_client.get(f"{APPOINTMENTS}{appointment.pk}/change/").content.decode()
-    cells = [" ".join(cell.split()) for cell in re.findall(r"<p>([^<]*)</p>", html)]
+    cells = history_cells(staff_client, f"{APPOINTMENTS}{appointment.pk}/change/")
 
     assert "potwierdzona → klient nie przyszedł" in cells  # the statuses' labels
     assert "Przeniesiona." in cells  # a note in words stays as written

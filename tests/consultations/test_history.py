@@ -3,7 +3,6 @@ what (old → new), written by the services and the admin's saves, shown in the 
 in Polish words; a person's name and address are recorded as changed, never kept."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -26,13 +25,7 @@ from tests.consultations.factories import (
     TrainingFactory,
 )
 from tests.factories import UserFactory
-from tests.forms import admin_save, page_errors
-
-
-def history_cells(client, url):
-    """The history inline's cells (and the other read-only cells) of an admin page."""
-    html = client.get(url).content.decode()
-    return [" ".join(cell.split()) for cell in re.findall(r"<p>([^<]*)</p>", html)]
+from tests.forms import admin_save, history_cells, page_errors
 
 
 def status_words(model, old, new):

@@ -1,20 +1,13 @@
 """Books, copies and the lending rules keep a history: who, when, what (old → new),
 written by the services and the admin's saves, shown in the admin in Polish words."""
 
-import re
-
 from django.urls import reverse
 from django.utils import translation
 
 from library import services
 from library.models import Copy, LibrarySettings
-from tests.forms import admin_save, page_errors
+from tests.forms import admin_save, history_cells, page_errors
 from tests.library.factories import BookFactory, CopyFactory
-
-
-def history_cells(client, url):
-    html = client.get(url).content.decode()
-    return [" ".join(cell.split()) for cell in re.findall(r"<p>([^<]*)</p>", html)]
 
 
 def records(subject):

@@ -1,13 +1,12 @@
 """A news post keeps its history: written, changed (old → new), sent for approval,
 rejected with the reason; shown in the admin in Polish words."""
 
-import re
-
 from django.urls import reverse
 from django.utils import translation
 
 from organizations.models import NewsPost
 from organizations.services import news as news_services
+from tests.forms import history_cells
 from tests.organizations.factories import MemberFactory, OrganizationFactory
 
 
@@ -33,8 +32,9 @@ def test_a_posts_history_from_the_draft_to_the_rejection(staff_client, staff):
         (staff.pk, "rejected", {"status": ["submitted", "rejected"]}, "Brak daty wydarzenia."),
     ]
 
-    html = staff_client.get(reverse("admin:organizations_newspost_change", args=[post.pk]))
-    cells = [" ".join(c.split()) for c in re.findall(r"<p>([^<]*)</p>", html.content.decode())]
+    cells = history_cells(
+        staff_client, reverse("admin:organizations_newspost_change", args=[post.pk])
+    )
     assert "Tytuł: Dzień otwarty → Dzień otwarty w sobotę" in cells
     with translation.override("pl"):
         rejected = f"Status: {NewsPost.Status.SUBMITTED.label} → {NewsPost.Status.REJECTED.label}"

@@ -2,14 +2,13 @@
 fields, and the rows saved on its page with it (opening hours, photos); a closure's."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
 
 from rooms.models import Closure, OpeningHours
 from tests.factories import UserFactory
-from tests.forms import admin_save, page_errors
+from tests.forms import admin_save, history_cells, page_errors
 from tests.rooms.factories import ResourceFactory
 
 
@@ -24,11 +23,6 @@ def staff_member(client):
     )
     client.force_login(staff)
     return staff
-
-
-def history_cells(client, url):
-    html = client.get(url).content.decode()
-    return [" ".join(cell.split()) for cell in re.findall(r"<p>([^<]*)</p>", html)]
 
 
 @pytest.mark.django_db(transaction=True)
