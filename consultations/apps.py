@@ -7,4 +7,6 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations and trainings")
 
     def ready(self):
-        from consultations import personal_data  # noqa: F401 - registration
+        from consultations import figures, personal_data  # noqa: F401 - registration
+
+        figures.register()

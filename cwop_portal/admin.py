@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
@@ -9,12 +10,20 @@ from django.db import models, router, transaction
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cwop_portal import services
-from cwop_portal.admin_helpers import HistoryAdminMixin
-from cwop_portal.models import AccessibilityStatement, Document, Page, SiteSettings, User
+from cwop_portal import page_services, services
+from cwop_portal.admin_helpers import HistoryAdminMixin, ServiceDeletionMixin
+from cwop_portal.models import (
+    AccessibilityStatement,
+    CustomPage,
+    Document,
+    Page,
+    SiteSettings,
+    User,
+)
 from cwop_portal.roles import ROLE_LABELS
 
 
@@ -213,6 +222,53 @@ class DocumentAdmin(HistoryAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("size"), ordering="file_size")
     def size(self, obj):
         return filesizeformat(obj.file_size)
+
+
+class CustomPageForm(forms.ModelForm):
+    class Meta:
+        model = CustomPage
+        fields = [*page_services.FIELDS]
+
+    def clean_slug(self):
+        """The address, checked as the service checks it: an error on this field."""
+        slug = self.cleaned_data["slug"].strip().lower()
+        problem = page_services.address_problem(slug)
+        if problem:
+            raise forms.ValidationError(problem)
+        return slug
+
+
+@admin.register(CustomPage)
+class CustomPageAdmin(HistoryAdminMixin, ServiceDeletionMixin, admin.ModelAdmin):
+    """Pages staff add at their own addresses, linked from the menu or the footer.
+    Saved and deleted through `cwop_portal.page_services` (the address checked
+    against every page of the portal, the history kept, the links refreshed); "View
+    on site" shows an unpublished page to staff, as a preview."""
+
+    form = CustomPageForm
+    records_admin_saves = False  # the service records
+    list_display = ["title_pl", "address", "placement", "position", "is_published", "updated_at"]
+    list_filter = ["is_published", "placement", "is_demo"]
+    search_fields = ["title_pl", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_pl"]}
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = (
+        (None, {"fields": ("slug", "is_published", "placement", "position")}),
+        (_("Polish"), {"fields": ("title_pl", "lead_pl", "body_pl")}),
+        (_("English"), {"fields": ("title_en", "lead_en", "body_en")}),
+        (_("History"), {"fields": ("created_at", "updated_at", "is_demo")}),
+    )
+
+    @admin.display(description=_("address"), ordering="slug")
+    def address(self, obj):
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def save_model(self, request, obj, form, change):
+        page_services.custom_page_save(page=obj, user=request.user)
+
+    def delete_with_service(self, request, obj):
+        page_services.custom_page_delete(page=obj, user=request.user)
 
 
 class PortalGroupAdmin(GroupAdmin):

@@ -303,6 +303,15 @@ danych zawartych w otrzymanej wiadomości i sama odpowiada za ich dalsze przetwa
 i miejsca na tablicach, wypożyczeń z księgozbioru oraz zapisów na konsultacje i szkolenia. \
 Podstawa prawna: art. 6 ust. 1 lit. e RODO (wykonywanie zadania realizowanego w interesie \
 publicznym).
+- **Konsultacje społeczne projektów aktów Miasta** – przyjmowanie uwag zgłaszanych \
+w imieniu organizacji (a gdy konsultacja na to pozwala – przez mieszkańców), wysyłanie \
+zaproszeń i przypomnień o konsultacjach oraz przekazywanie wiadomości do Zespołu \
+Konsultacyjnego Organizacji Pozarządowych. Podstawa prawna: art. 6 ust. 1 lit. e RODO \
+w związku z art. 5 ust. 5 ustawy z dnia 24 kwietnia 2003 r. o działalności pożytku \
+publicznego i o wolontariacie. W raporcie z konsultacji publikujemy treść uwagi i nazwę \
+organizacji, w imieniu której ją zgłoszono – bez imienia, nazwiska i adresu e-mail osoby \
+zgłaszającej; uwagi mieszkańców publikujemy z opisem „mieszkaniec”. Zaproszeń do konsultacji \
+możesz nie otrzymywać – wyłączysz je w sekcji „Moje konto”.
 
 ## Odbiorcy danych
 
@@ -322,6 +331,10 @@ samodzielnie w sekcji „Moje konto” albo poprosić o to Centrum.
 - Wiadomości przekazywane organizacjom przez formularz kontaktowy przechowujemy w portalu \
 przez 90 dni od wysłania, a potem trwale je usuwamy. Kopia, którą organizacja otrzymała \
 e-mailem, jest u niej – to organizacja decyduje, jak długo ją przechowuje.
+- Wiadomości do Zespołu Konsultacyjnego przechowujemy w portalu przez 90 dni od wysłania, \
+a potem trwale je usuwamy.
+- Uwagi zgłoszone w konsultacjach społecznych są częścią dokumentacji konsultacji \
+i przechowujemy je przez okres wynikający z przepisów o archiwizacji dokumentów.
 - Ewidencję korespondencji odbieranej w Centrum w imieniu organizacji (nadawca, data, \
 imię i nazwisko osoby, która odebrała przesyłkę) przechowujemy przez 365 dni.
 - Dokumentację rezerwacji, wypożyczeń, konsultacji i szkoleń przechowujemy przez okres \
@@ -349,6 +362,8 @@ organizacji – jako rezerwacje tej organizacji,
 - konsultacje: doradca, temat, termin, forma i to, czy się odbyły – bez Twojego pytania \
 i notatek doradcy,
 - zapisy na szkolenia: szkolenie, status zapisu i obecność,
+- uwagi zgłoszone w konsultacjach społecznych (treść, organizacja, stanowisko Miasta) – \
+jako część dokumentacji konsultacji,
 - historia zmian organizacji, rezerwacji i konsultacji – bez wskazania, że zmiany dokonało \
 Twoje konto.
 
@@ -446,6 +461,14 @@ contained in the message it receives and is itself responsible for any further p
 notice-board space, loans from the book collection, and registrations for consultations \
 and trainings. Legal basis: Article 6(1)(e) GDPR (performance of a task carried out in \
 the public interest).
+- **Public consultation of the City's draft acts** – receiving remarks sent on behalf of \
+organisations (and, where a consultation allows it, by residents), sending invitations \
+and reminders about consultations, and relaying messages to the NGO Consultation Team. \
+Legal basis: Article 6(1)(e) GDPR in connection with Article 5(5) of the Act of 24 April \
+2003 on public benefit activity and volunteering. The consultation report publishes the \
+text of a remark and the name of the organisation it was sent for – without the name and \
+e-mail address of the person who sent it; residents' remarks are published as “a \
+resident”. You can stop the invitations to consultations in the “My account” section.
 
 ## Recipients of the data
 
@@ -465,6 +488,10 @@ yourself at any time in the “My account” section, or ask the centre to do it
 - Messages relayed to organisations through the contact form are kept on the portal for \
 90 days after they are sent and then permanently deleted. The copy the organisation \
 received by e-mail is with the organisation, which decides how long to keep it.
+- Messages to the Consultation Team are kept on the portal for 90 days after they are \
+sent and then permanently deleted.
+- Remarks sent in public consultations are part of the consultation's records and are \
+kept for the period required by the law on archiving documents.
 - The register of post received by the centre on behalf of organisations (the sender, the \
 date, the name of the person who collected the item) is kept for 365 days.
 - Records of bookings, loans, consultations and trainings are kept for the period \
@@ -493,6 +520,8 @@ organisation – as that organisation's bookings,
 - consultations: the advisor, topic, time, form and whether it took place – without your \
 question and the advisor's notes,
 - training registrations: the training, the status of the registration and attendance,
+- remarks sent in public consultations (the text, the organisation, the City's position) – \
+as part of the consultation's records,
 - the history of changes to organisations, bookings and consultations – without showing \
 that your account made them.
 

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.cache import cache
 from django.db import models
+from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cwop_portal.history import ChangeRecord
@@ -427,3 +428,228 @@ class AccessibilityStatementChange(ChangeRecord):
     class Meta(ChangeRecord.Meta):
         verbose_name = _("change of the accessibility statement")
         verbose_name_plural = _("history of the accessibility statement")
+
+
+class CustomPage(TranslatedFieldsMixin, models.Model):
+    """A page the centre's staff add themselves (Markdown), at `/<slug>/` and
+    `/en/<slug>/`, optionally linked from the main menu or the footer.
+
+    Its address never shadows a page of the portal: the service that saves it
+    (`cwop_portal.page_services.custom_page_save`) refuses a slug another page uses,
+    and its URL pattern comes last, so a page an app adds later wins over it."""
+
+    class Placement(models.TextChoices):
+        NONE = "none", _("not linked (only its address)")
+        MENU = "menu", _("main menu")
+        FOOTER = "footer", _("footer")
+
+    title_pl = models.CharField(_("title (Polish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    slug = models.SlugField(
+        _("address"),
+        max_length=80,
+        unique=True,
+        help_text=_(
+            "The page's address after the portal's domain, e.g. “nasze-projekty”: "
+            "lowercase letters without Polish characters, digits and hyphens."
+        ),
+    )
+    lead_pl = models.TextField(
+        _("summary (Polish)"),
+        blank=True,
+        help_text=_("One or two sentences, shown under the title and to search engines."),
+    )
+    lead_en = models.TextField(_("summary (English)"), blank=True)
+    body_pl = models.TextField(
+        _("content (Polish)"),
+        help_text=_("Markdown: ## heading, **bold**, - list item, [link](https://…)."),
+    )
+    body_en = models.TextField(_("content (English)"), blank=True)
+    placement = models.CharField(
+        _("link"),
+        max_length=10,
+        choices=Placement.choices,
+        default=Placement.NONE,
+        help_text=_("Where a published page is linked from on every page."),
+    )
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+    is_published = models.BooleanField(
+        pgettext_lazy("page", "published"),
+        default=False,
+        help_text=_("An unpublished page is seen only by the centre's staff."),
+    )
+    is_demo = models.BooleanField(_("demo record"), default=False)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("staff page")
+        verbose_name_plural = _("staff pages")
+        ordering = ["position", "title_pl"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(slug=""), name="custompage_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(title_pl=""), name="custompage_title_pl_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(placement__in=["none", "menu", "footer"]),
+                name="custompage_placement_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title_pl
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.navigation_changed()
+
+    def get_absolute_url(self):
+        return reverse("custom_page", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.navigation_changed()
+        return result
+
+    title = localized_property("title")
+
+    lead = localized_property("lead")
+
+    body = localized_property("body")
+
+    @property
+    def fallback_languages(self):
+        """{"title": "pl", ...}: the texts shown in Polish on a page in another
+        language (not translated), for their `lang` attribute; "" when not."""
+        return {field: _fallback_language(self, field) for field in ("title", "lead", "body")}
+
+    # The published pages linked from the menu and the footer, for every page's
+    # header and footer: one cached list (both languages), cleared by every save and
+    # delete of a page, at once and again after the commit (a page read meanwhile by
+    # another process must not stay cached with its old links).
+    NAVIGATION_CACHE_KEY = "cwop:custom-pages-navigation"
+    NAVIGATION_CACHE_SECONDS = 300
+    NAVIGATION_FIELDS = ("placement", "slug", "title_pl", "title_en", "position")
+
+    @classmethod
+    def navigation_changed(cls):
+        from django.db import transaction
+
+        cache.delete(cls.NAVIGATION_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.NAVIGATION_CACHE_KEY), robust=True)
+
+    @classmethod
+    def _linked(cls):
+        return cls.objects.filter(
+            is_published=True, placement__in=[cls.Placement.MENU, cls.Placement.FOOTER]
+        ).order_by()
+
+    @staticmethod
+    def _in_order(rows):
+        """(placement, slug, title_pl, title_en) of the rows of NAVIGATION_FIELDS, in
+        the menu's order: by position, then title."""
+        ordered = sorted(rows, key=lambda row: (row[4], row[2], row[1]))
+        return [tuple(row[:4]) for row in ordered]
+
+    @classmethod
+    def navigation_rows(cls):
+        """The linked pages' rows, from the cache (one query when it has none)."""
+        rows = cache.get(cls.NAVIGATION_CACHE_KEY)
+        if rows is None:
+            rows = cls._in_order(cls._linked().values_list(*cls.NAVIGATION_FIELDS))
+            cache.set(cls.NAVIGATION_CACHE_KEY, rows, cls.NAVIGATION_CACHE_SECONDS)
+        return rows
+
+    @classmethod
+    def navigation_links(cls, rows):
+        """{"menu": [NavigationLink], "footer": [...]} of `navigation_rows`."""
+        links = {cls.Placement.MENU.value: [], cls.Placement.FOOTER.value: []}
+        for placement, slug, title_pl, title_en in rows:
+            links[placement].append(NavigationLink(slug, title_pl, title_en))
+        return links
+
+    @classmethod
+    def navigation(cls):
+        return cls.navigation_links(cls.navigation_rows())
+
+    @classmethod
+    def load_with_site_settings(cls):
+        """(SiteSettings.load(), navigation_rows()) read in ONE query and cached as
+        those two cache them: every page's header and footer show both, so a page
+        read with an empty cache costs one query for them, as before there were
+        staff pages. (None, None) while the settings' row does not exist yet."""
+        pages = (
+            cls._linked()
+            .values("is_published")  # one group: every linked page
+            .annotate(rows=_JSONArrayAgg(JSONArray(*cls.NAVIGATION_FIELDS)))
+            .values("rows")
+        )
+        site_settings = (
+            SiteSettings.objects.annotate(custom_navigation=models.Subquery(pages))
+            .filter(pk=1)
+            .first()
+        )
+        if site_settings is None:
+            return None, None
+        rows = cls._in_order(site_settings.custom_navigation or [])
+        del site_settings.custom_navigation
+        cache.set(SiteSettings.CACHE_KEY, site_settings, SiteSettings.CACHE_SECONDS)
+        cache.set(cls.NAVIGATION_CACHE_KEY, rows, cls.NAVIGATION_CACHE_SECONDS)
+        return site_settings, rows
+
+
+class _JSONArrayAgg(models.Aggregate):
+    """The values of a group's rows as one JSON array."""
+
+    function = "JSON_GROUP_ARRAY"  # SQLite
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _fallback_language(obj, field):
+    """The main language when `obj` shows `field` in it on a page in another
+    language (no translation written), else ""."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language == settings.LANGUAGE_CODE or getattr(obj, f"{field}_{language}", ""):
+        return ""
+    return settings.LANGUAGE_CODE
+
+
+class NavigationLink(TranslatedFieldsMixin):
+    """A link to a staff page in the menu or the footer, in the active language."""
+
+    def __init__(self, slug, title_pl, title_en):
+        self.slug, self.title_pl, self.title_en = slug, title_pl, title_en
+
+    title = localized_property("title")
+
+    @property
+    def language(self):
+        """The title's language when it is not the page's (no English title)."""
+        return _fallback_language(self, "title")
+
+    @property
+    def url(self):
+        return reverse("custom_page", kwargs={"slug": self.slug})
+
+
+class CustomPageChange(ChangeRecord):
+    """History of a staff page: who added or changed it, when, old → new."""
+
+    subject_field = "page"
+
+    page = models.ForeignKey(
+        CustomPage,
+        verbose_name=_("staff page"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+
+    class Meta(ChangeRecord.Meta):
+        verbose_name = _("staff page change")
+        verbose_name_plural = _("staff page history")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from cwop_portal.history import exported
 from cwop_portal.models import (
     AccessibilityStatementChange,
+    CustomPageChange,
     DocumentChange,
     PageChange,
     SiteSettingsChange,
@@ -142,6 +143,10 @@ def export_account(user):
         "page_history_entries": [
             {"page": change.page_id, **exported(change, user)}
             for change in PageChange.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "custom_page_history_entries": [
+            {"page": change.page_id, **exported(change, user)}
+            for change in CustomPageChange.objects.filter(user=user).order_by("created_at", "pk")
         ],
         "document_history_entries": [
             {"document": change.document_id, **exported(change, user)}

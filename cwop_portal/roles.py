@@ -14,7 +14,14 @@ ADVISORS = "Advisors"
 ROLE_LABELS = {CENTRE_STAFF: _("Centre staff"), ADVISORS: _("Advisors")}
 
 # Centre staff may manage every model of these apps...
-CENTRE_STAFF_APPS = ["cwop_portal", "organizations", "rooms", "consultations", "library"]
+CENTRE_STAFF_APPS = [
+    "cwop_portal",
+    "organizations",
+    "rooms",
+    "consultations",
+    "library",
+    "cooperation",
+]
 # ...and see (not change) user accounts and groups.
 CENTRE_STAFF_EXTRA = ["cwop_portal.view_user", "auth.view_group"]
 # Advisors manage their own schedule through pages of the consultations app.

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rooms",
     "consultations",
     "library",
+    "cooperation",
     "cwop_portal.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,6 +20,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -67,13 +68,31 @@ class _Echo:
         return value
 
 
-def csv_lines(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+def polish_number(value: Any) -> Any:
+    """A fraction as a Polish spreadsheet reads it (decimal comma); other values as
+    they are."""
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    if isinstance(value, float):
+        text = repr(value)
+        return (format(value, "f") if "e" in text else text).replace(".", ",")
+    return value
+
+
+def csv_lines(
+    header: Sequence[Any], rows: Iterable[Sequence[Any]], *, polish_excel: bool = False
+) -> Iterator[str]:
     """The lines of a CSV file: the byte order mark and `header`, then `rows` (None
-    is an empty cell), cells that start like a formula neutralised."""
-    writer = csv.writer(_Echo())
+    is an empty cell), cells that start like a formula neutralised. `polish_excel`:
+    as a Polish Excel opens it with a double click (`;` between cells, decimal
+    comma)."""
+    writer = csv.writer(_Echo(), delimiter=";" if polish_excel else ",")
     yield BYTE_ORDER_MARK + writer.writerow(header)
     for row in rows:
-        yield writer.writerow([neutralise_formula(value) for value in row])
+        cells = [neutralise_formula(value) for value in row]
+        if polish_excel:
+            cells = [polish_number(value) for value in cells]
+        yield writer.writerow(cells)
 
 
 def _in_language(language: str | None, lines: Iterable[str]) -> Iterator[str]:
@@ -88,16 +107,19 @@ def csv_response(
     rows: Iterable[Sequence[Any]],
     *,
     streamed: bool = False,
+    polish_excel: bool = False,
 ) -> HttpResponse | StreamingHttpResponse:
     """A CSV download named `filename`; `streamed`: sent while `rows` is read (a
-    long list: a file of any length in little memory)."""
+    long list: a file of any length in little memory); `polish_excel`: see
+    `csv_lines`."""
+    lines = csv_lines(header, rows, polish_excel=polish_excel)
     if streamed:
         response = StreamingHttpResponse(
-            _in_language(translation.get_language(), csv_lines(header, rows)),
+            _in_language(translation.get_language(), lines),
             content_type=CSV_CONTENT_TYPE,
         )
     else:
-        response = HttpResponse("".join(csv_lines(header, rows)), content_type=CSV_CONTENT_TYPE)
+        response = HttpResponse("".join(lines), content_type=CSV_CONTENT_TYPE)
     return _attachment(response, filename)
 
 

@@ -44,7 +44,11 @@ urlpatterns += i18n_patterns(
     path("", include("rooms.urls")),
     path("", include("consultations.urls")),
     path("", include("library.urls")),
+    path("", include("cooperation.urls")),
     path("konto/", include("allauth.urls")),
+    # Pages staff add, at the addresses left over: always LAST, so that a page of the
+    # portal (one an app adds later too) wins over a staff page (page_services).
+    path("<slug:slug>/", views.custom_page, name="custom_page"),
     prefix_default_language=False,
 )
 

@@ -16,7 +16,7 @@ from django.views.i18n import set_language as django_set_language
 
 from cwop_portal import params, services
 from cwop_portal.forms import AccountDeleteForm, ProfileForm
-from cwop_portal.models import AccessibilityStatement, Document, Page
+from cwop_portal.models import AccessibilityStatement, CustomPage, Document, Page
 from cwop_portal.personal_data import export_user_data
 
 
@@ -39,6 +39,18 @@ def about(request):
 @require_safe
 def privacy(request):
     return render(request, "cwop_portal/page_detail.html", {"page": _page_or_404(Page.Key.PRIVACY)})
+
+
+@require_safe
+def custom_page(request, slug):
+    """A page staff added (cwop_portal.page_services). An unpublished one is shown
+    only to staff who may see it in the admin (their preview, marked as such)."""
+    page = get_object_or_404(CustomPage, slug=slug)
+    if not page.is_published and not (
+        request.user.is_staff and request.user.has_perm("cwop_portal.view_custompage")
+    ):
+        raise Http404
+    return render(request, "cwop_portal/custom_page.html", {"page": page})
 
 
 @require_safe

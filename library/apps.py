@@ -7,4 +7,6 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self):
-        from library import personal_data, signals  # noqa: F401 - registration
+        from library import figures, personal_data, signals  # noqa: F401 - registration
+
+        figures.register()

@@ -7,4 +7,6 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
-        from organizations import personal_data, signals  # noqa: F401 - registration
+        from organizations import figures, personal_data, signals  # noqa: F401 - registration
+
+        figures.register()

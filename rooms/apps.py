@@ -7,4 +7,6 @@ class RoomsConfig(AppConfig):
     verbose_name = _("Rooms and bookings")
 
     def ready(self):
-        from rooms import personal_data  # noqa: F401 - registration
+        from rooms import figures, personal_data  # noqa: F401 - registration
+
+        figures.register()

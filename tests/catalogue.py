@@ -51,6 +51,10 @@ def draft_post(world):
     return {"pk": world.news_post.pk}
 
 
+def programme_year_a(world):
+    return {"year": world.programme_year.year}
+
+
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
@@ -79,6 +83,14 @@ MEMBERS_ONLY = {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, ST
 
 # An advisor's own schedule: nobody else's (staff use the admin).
 ADVISOR_ONLY = {ANONYMOUS: 302, MEMBER: 404, OTHER_MEMBER: 404, ADVISOR: 200, STAFF: 404}
+
+
+def consultation_a(world):
+    return {"slug": world.public_consultation.slug}
+
+
+def remark_a(world):
+    return {"slug": world.public_consultation.slug, "pk": world.remark.pk}
 
 
 def advisor_rule(world):
@@ -357,6 +369,99 @@ CATALOGUE = [
         everyone(302),
         kind="endpoint",
         reason="logging in by code is switched off; the page sends people to log in",
+    ),
+    # cooperation: public consultations
+    Entry("cooperation:public_consultation_list", everyone(200)),
+    Entry("cooperation:public_consultation_feed", everyone(200), kind="file"),
+    Entry("cooperation:public_consultation_calendar", everyone(200), kind="file"),
+    Entry("cooperation:public_consultation_detail", everyone(200), kwargs=consultation_a),
+    Entry(
+        "cooperation:public_consultation_file",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {
+            "slug": world.public_consultation.slug,
+            "filename": world.public_consultation.download_name,
+        },
+    ),
+    Entry(
+        "cooperation:remark_create",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=consultation_a,
+        reason="POST only (the form is on the consultation's page)",
+    ),
+    Entry(
+        "cooperation:remark_update",
+        MEMBERS_ONLY,
+        kwargs=remark_a,
+        reason="the author and the organisation's members only",
+    ),
+    Entry(
+        "cooperation:remark_withdraw",
+        MEMBERS_ONLY,
+        kwargs=remark_a,
+        reason="the author and the organisation's members only",
+    ),
+    Entry(
+        "cooperation:consultation_meeting_ics",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {
+            "slug": world.public_consultation.slug,
+            "pk": world.consultation_meeting.pk,
+        },
+    ),
+    Entry("cooperation:consultation_alerts", signed_in_only()),
+    # base: pages staff add
+    Entry("custom_page", everyone(200), kwargs=lambda world: {"slug": world.custom_page.slug}),
+    # cooperation: reports
+    Entry(
+        "cooperation:public_consultation_report",
+        everyone(200),
+        kwargs=lambda world: {"slug": world.reported_consultation.slug},
+    ),
+    Entry(
+        "cooperation:public_consultation_report_csv",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {"slug": world.reported_consultation.slug},
+    ),
+    Entry(
+        "cooperation:public_consultation_report_xlsx",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {"slug": world.reported_consultation.slug},
+    ),
+    # cooperation: team
+    Entry("cooperation:team", everyone(200)),
+    Entry("cooperation:team_contact", everyone(200)),
+    Entry(
+        "cooperation:team_document",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {
+            "pk": world.team_meeting_document.pk,
+            "filename": world.team_meeting_document.download_name,
+        },
+    ),
+    Entry(
+        "cooperation:team_meeting_ics",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {"pk": world.team_meeting.pk},
+    ),
+    # cooperation: programme
+    Entry("cooperation:cooperation_home", everyone(200)),
+    Entry("cooperation:programme_year", everyone(200), kwargs=programme_year_a),
+    Entry("cooperation:programme_report_csv", everyone(200), kind="file", kwargs=programme_year_a),
+    Entry("cooperation:programme_report_xlsx", everyone(200), kind="file", kwargs=programme_year_a),
+    Entry(
+        "cooperation:programme_document",
+        everyone(404),
+        kind="file",
+        kwargs=lambda world: {"year": world.programme_year.year, "filename": "program.pdf"},
+        reason="the world's year has no document (downloads: tests/cooperation/test_programme.py)",
     ),
 ]
 

@@ -14,6 +14,7 @@ from django.utils import translation
 from cwop_portal.roles import ADVISORS, CENTRE_STAFF
 from tests import write_paths
 from tests.consultations import world as consultations_world
+from tests.cooperation import world as cooperation_world
 from tests.cwop_portal import world as cwop_portal_world
 from tests.factories import UserFactory
 from tests.library import world as library_world
@@ -172,6 +173,7 @@ WORLD_BUILDERS = [
     rooms_world.build,
     consultations_world.build,
     library_world.build,
+    cooperation_world.build,
 ]
 
 

@@ -519,6 +519,7 @@ PERSONAL_DATA_MAP = {
     ("library.CopyChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("library.LibrarySettingsChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("cwop_portal.PageChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("cwop_portal.CustomPageChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("cwop_portal.DocumentChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("cwop_portal.AccessibilityStatementChange", "user"): (
         "staff: exported (history); stays (SET_NULL)"
@@ -528,6 +529,31 @@ PERSONAL_DATA_MAP = {
     ("consultations.AdvisorChange", "user"): (
         "staff or the advisor: exported (history); stays (SET_NULL)"
     ),
+    # cooperation (cooperation/personal_data.py)
+    ("cooperation.Remark", "author"): (
+        "exported (remarks sent); the remark stays in the consultation's record (SET_NULL)"
+    ),
+    ("cooperation.Remark", "author_email"): (
+        "exported (found by it); emptied on deletion with the sender's name, the text kept"
+    ),
+    ("cooperation.AlertOptOut", "user"): "exported; deleted with the account (CASCADE)",
+    ("cooperation.PublicConsultation", "created_by"): "staff: exported; stays (SET_NULL)",
+    ("cooperation.PublicConsultation", "contact_email"): (
+        "the city office's published contact for the consultation; staff edit it"
+    ),
+    ("cooperation.PublicConsultation", "contact_phone"): "as contact_email",
+    ("cooperation.TeamMember", "email"): (
+        "a team member's contact entered by staff, never shown; staff edit or remove it"
+    ),
+    ("cooperation.TeamContactMessage", "sender_email"): (
+        "exported (by the person's addresses); deleted with the account; "
+        "else purged after the retention period"
+    ),
+    ("cooperation.PublicConsultationChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("cooperation.RemarkChange", "user"): "exported (history); stays (SET_NULL)",
+    ("cooperation.ProgrammeYearChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("cooperation.TeamMemberChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("cooperation.TeamMeetingChange", "user"): "staff: exported (history); stays (SET_NULL)",
 }
 
 

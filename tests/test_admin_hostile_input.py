@@ -80,6 +80,7 @@ def test_every_admin_list_takes_hostile_search_paging_ordering_and_filters(
 OWN_PAGES = [
     ("admin:rooms_booking_agenda", {}, ["dzien", "widok"]),
     ("admin:rooms_booking_report", {}, ["rok", "od", "do", "format"]),
+    ("admin:cooperation_programmeyear_report", {}, ["rok", "format"]),
     ("admin:consultations_appointment_stats", {}, ["rok", "od", "do", "format", "tabela"]),
     ("admin:library_desk", {}, ["inventory_number"]),
     ("admin:library_overdue", {}, ["strona", "format"]),
@@ -115,6 +116,8 @@ def test_every_admin_page_of_its_own_is_tried():
         # Pages that take a POST: their GET shows a form or a preview of a stored file.
         "admin:library_book_import",
         "admin:library_book_import_preview",
+        "admin:cooperation_publicconsultation_provisions",  # a form; tested in cooperation
+        "admin:cooperation_publicconsultation_preview",  # reads no parameter
         "admin:auth_user_password_change",
     }
     assert set(ADMIN_PAGES) - tried == set()

@@ -79,6 +79,7 @@ SAVED_BY_SERVICE = {
         "organizations.services.organizations.membership_set_role"
     ),
     ("organizations.NewsPost", "published_at"): "organizations.services.news.news_update",
+    ("cooperation.TeamMember", "role"): "cooperation.services.team.team_member_save",
 }
 
 # Deleting through a service: model -> the services delete_model and delete_queryset
@@ -88,6 +89,7 @@ DELETION_SERVICES = {
         "cwop_portal.services.user_delete",
         "cwop_portal.services.users_delete",
     ),
+    "cwop_portal.CustomPage": ("cwop_portal.page_services.custom_page_delete",),
     "organizations.Membership": ("organizations.services.organizations.membership_remove",),
     "organizations.NewsPost": ("organizations.services.news.news_delete",),
     "organizations.FieldOfActivity": ("organizations.services.organizations.term_delete",),
@@ -95,6 +97,10 @@ DELETION_SERVICES = {
     "organizations.District": ("organizations.services.organizations.term_delete",),
     "library.Subject": ("library.services.catalogue_entry_delete",),
     "library.Author": ("library.services.catalogue_entry_delete",),
+    "cooperation.ConsultationMeeting": (
+        "cooperation.services.consultations.consultation_meeting_delete",
+    ),
+    "cooperation.TeamMeeting": ("cooperation.services.team.team_meeting_delete",),
 }
 
 # Inline rows deleted through a service, by the parent admin's save_formset.
@@ -119,6 +125,10 @@ PLAIN_DELETION = {
     "auth.Group": "superusers only; the staff roles' groups cannot be deleted (PortalGroupAdmin)",
     "account.EmailAddress": "allauth's addresses, superusers only (centre staff may not)",
     "cwop_portal.Document": "a published file nothing refers to",
+    "cooperation.ProgrammeYear": "only its history depends on it; its consultations keep "
+    "(SET_NULL), its document is deleted after commit",
+    "cooperation.TeamMember": "nothing refers to a member; its history goes with it",
+    "cooperation.TeamMeeting/cooperation.TeamMeetingDocument": "a published file nothing refers to",
     "organizations.ContactMessage": "a copy of a relayed message kept for staff; nothing refers "
     "to it",
     "rooms.Equipment": "vocabulary; bookings keep their own list of the rest",
@@ -139,6 +149,7 @@ PLAIN_DELETION = {
     "library.Book/library.Copy": "a copy lent out or set aside is refused (CopyInlineFormSet)",
     "library.Copy": "loans PROTECT it; a copy lent out or set aside is refused",
     "library.CatalogueImport": "the record of an upload; the books it added stay",
+    "cooperation.PublicConsultation": "only a draft without remarks or meetings (no room held)",
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["cwop_portal", "organizations", "rooms", "consultations", "library"]
+APPS = ["cwop_portal", "organizations", "rooms", "consultations", "library", "cooperation"]
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,8 @@ def test_the_code_as_it_is_keeps_every_contract(code):
         ("rooms.models", "import consultations.models", "Apps depend one way"),
         ("library.models", "import rooms.models", "Apps depend one way"),
         ("consultations.models", "import library.models", "Consultations do not use"),
+        ("cooperation.models.consultations", "import library.models", "Cooperation uses only"),
+        ("rooms.models", "import cooperation.admin", "Only cooperation imports"),
         ("consultations.models", "import rooms.views.bookings", "Only rooms imports its views"),
         ("library.models", "import organizations.admin", "Only organizations imports"),
         ("library.views", "import library.demo", "Demo data"),

@@ -116,6 +116,17 @@ PAGE_PARAMETERS = {
     "account_reset_password_from_key_done": ALLAUTH,
     "account_confirm_email": ALLAUTH,
     "account_confirm_login_code": ALLAUTH,
+    # cooperation: public consultations
+    "cooperation:public_consultation_list": {
+        "q": TEXT,
+        "rok": CHOICE,
+        "dziedzina": CHOICE,
+        "stan": CHOICE,
+        "sort": CHOICE,
+        "page": INT,
+    },
+    "cooperation:public_consultation_detail": {"przepis": INT},
+    "cooperation:team": {"page": INT},
     "organizations:organization_list": {
         "q": TEXT,
         "district": CHOICE,

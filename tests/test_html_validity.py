@@ -7,8 +7,10 @@ skipped with the reason, unless CWOP_REQUIRE_HTML_CHECK=1 (set by CI).
 
 import json
 import os
+import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,16 @@ def url_for(world, name, language):
         return reverse(name, kwargs=e.kwargs(world) if e.kwargs else {})
 
 
+def form_action(html, data):
+    """The address the page's form with one of `data`'s fields is sent to (a form
+    may post to another address than the page's), or None for the page's own."""
+    for form in re.findall(r"<form\b.*?</form>", html, flags=re.DOTALL):
+        if any(f'name="{name}"' in form for name in data):
+            action = re.search(r'<form\b[^>]*\baction="([^"]*)"', form)
+            return unescape(action.group(1)) if action and action.group(1) else None
+    return None
+
+
 def rendered_pages(client, world):
     """(label, html) of every HTML page, each persona and language, and each form
     after a failed submit."""
@@ -60,7 +72,8 @@ def rendered_pages(client, world):
         if persona != ANONYMOUS:
             client.force_login(world.personas[persona])
         data = {selector.removeprefix("#id_"): value for selector, value in fields.items()}
-        response = client.post(url_for(world, name, "pl"), data)
+        url = url_for(world, name, "pl")
+        response = client.post(form_action(client.get(url).content.decode(), data) or url, data)
         assert response.status_code == 200
         assert b"error-summary" in response.content
         pages.append((f"{name}-{persona}-errors", response.content))

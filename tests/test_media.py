@@ -32,6 +32,9 @@ SERVED_BY_A_VIEW = {
     "cwop_portal.Document.file": "document_download",
     "organizations.NewsAttachment.file": "organizations:news_attachment",
     "consultations.TrainingMaterial.file": "consultations:training_material",
+    "cooperation.PublicConsultation.file": "cooperation:public_consultation_file",
+    "cooperation.ProgrammeYear.file": "cooperation:programme_document",
+    "cooperation.TeamMeetingDocument.file": "cooperation:team_document",
     "library.CatalogueImport.file": None,  # an uploaded spreadsheet, for staff's import only
 }
 

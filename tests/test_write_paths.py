@@ -34,6 +34,9 @@ ADMIN_PAGES = {
     "admin:library_book_import": "writes",
     "admin:library_book_import_preview": "writes",
     "admin:library_book_export": "reads",
+    "admin:cooperation_publicconsultation_provisions": "writes",
+    "admin:cooperation_publicconsultation_preview": "reads",
+    "admin:cooperation_programmeyear_report": "reads",
 }
 # The admin site's own pages that write (the session, a password).
 ADMIN_SITE_WRITES = {"admin:login", "admin:logout", "admin:password_change"}
@@ -181,6 +184,9 @@ def test_every_declared_write_path_exists(superuser):
 ADMIN_PAGE_KWARGS = {
     "admin:consultations_training_attendees": lambda world: {"pk": world.training.pk},
     "admin:library_book_export": lambda world: {"fmt": "xlsx"},
+    "admin:cooperation_publicconsultation_preview": lambda world: {
+        "pk": world.public_consultation.pk
+    },
 }
 
 

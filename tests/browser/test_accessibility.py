@@ -35,6 +35,7 @@ FORM_CASES = [
     ("consultations:advisor_rule_create", ADVISOR, {"#id_ends": "08:00"}),
     ("consultations:advisor_exception_create", ADVISOR, {"#id_date": ""}),
     ("consultations:training_detail", MEMBER, {"#id_person-0-email": "not-an-address"}),
+    ("cooperation:public_consultation_detail", MEMBER, {"#id_justification": ""}),
 ]
 
 

@@ -45,3 +45,38 @@ def test_the_migration_replaces_the_previous_default_but_not_what_staff_wrote(mo
     page.refresh_from_db()
     assert page.body_pl == initial_content.PRIVACY_BODY_PL
     assert page.body_en == "Our own text, edited by staff."
+
+
+PUBLIC_CONSULTATIONS = importlib.import_module(
+    "cwop_portal.migrations.0008_privacy_page_public_consultations"
+)
+
+
+@pytest.mark.django_db
+def test_the_privacy_policy_covers_public_consultations_and_the_team(client):
+    text = client.get("/polityka-prywatnosci/").content.decode()
+    assert "Konsultacje społeczne projektów aktów Miasta" in text
+    assert "bez imienia, nazwiska i adresu e-mail osoby" in text
+    assert "Wiadomości do Zespołu Konsultacyjnego przechowujemy" in text
+    english = client.get("/en/polityka-prywatnosci/").content.decode()
+    assert "Public consultation of the City's draft acts" in english
+
+
+@pytest.mark.django_db
+def test_the_second_update_replaces_only_the_untouched_previous_default(monkeypatch):
+    page = Page.objects.get(key="privacy")
+    page.body_pl = "## Polityka\r\nPoprzedni tekst.\r\n"
+    page.body_en = "Our own text, edited by staff."
+    page.save()
+    monkeypatch.setattr(
+        PUBLIC_CONSULTATIONS,
+        "PREVIOUS_DEFAULT",
+        {
+            "body_pl": PUBLIC_CONSULTATIONS.fingerprint("## Polityka\nPoprzedni tekst."),
+            "body_en": PUBLIC_CONSULTATIONS.fingerprint("The previous English text."),
+        },
+    )
+    PUBLIC_CONSULTATIONS.update_privacy_page(apps, None)
+    page.refresh_from_db()
+    assert page.body_pl == initial_content.PRIVACY_BODY_PL
+    assert page.body_en == "Our own text, edited by staff."

@@ -4,7 +4,7 @@ newcomer's e-mail confirmation key."""
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 
 from cwop_portal.history import change_record
-from cwop_portal.models import AccessibilityStatement, Page, SiteSettings
+from cwop_portal.models import AccessibilityStatement, CustomPage, Page, SiteSettings
 from tests.factories import DocumentFactory, UserFactory
 
 
@@ -31,6 +31,20 @@ def build(w):
         user=staff,
         action="changed",
         changes={"lead_pl": ["Stary wstęp", "Nowy wstęp"]},
+    )
+    # A page staff added, published and linked from the footer.
+    w.custom_page = CustomPage.objects.create(
+        title_pl="Nasze projekty",
+        title_en="Our projects",
+        slug="nasze-projekty",
+        lead_pl="Projekty Centrum.",
+        body_pl="## Projekty\n\nCentrum prowadzi **projekty**.",
+        body_en="## Projects\n\nThe centre runs **projects**.",
+        placement=CustomPage.Placement.FOOTER,
+        is_published=True,
+    )
+    change_record(
+        w.custom_page, user=staff, action="created", changes={"title_pl": [None, "Nasze projekty"]}
     )
     change_record(
         AccessibilityStatement.load(),

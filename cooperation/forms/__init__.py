@@ -1,0 +1,1 @@
+"""The cooperation app's forms, one module per sub-area."""

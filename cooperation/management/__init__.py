@@ -1,0 +1,1 @@
+"""The cooperation app's management commands."""

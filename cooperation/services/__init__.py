@@ -1,0 +1,1 @@
+"""The cooperation app's services (the write paths), one module per sub-area."""

@@ -1,0 +1,1 @@
+"""The cooperation app's views, one module per sub-area."""
