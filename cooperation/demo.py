@@ -19,6 +19,12 @@ from django.utils import timezone
 DEMO_TAG = " (demo)"
 TRAINING_ROOM_SLUG = "sala-szkoleniowa-demo"
 MEETING_ROOM_SLUG = "sala-spotkan-demo"
+CONSULTED_FIELDS = [
+    "Pomoc społeczna",
+    "Działalność charytatywna",
+    "Osoby w wieku emerytalnym",
+    "Rozwój wspólnot i społeczności lokalnych",
+]
 OFFICE = "Departament Spraw Społecznych Urzędu Miejskiego w Białymstoku (demo)"
 
 PROGRAMME_PROVISIONS = [
@@ -188,7 +194,10 @@ def _open_consultation(now, years, organizations, stdout):
         programme_year=years[next_year],
         is_demo=True,
     )
-    consultation.fields_of_activity.set(FieldOfActivity.objects.all())
+    # The fields whose organisations are invited (none found: every organisation is).
+    consultation.fields_of_activity.set(
+        FieldOfActivity.objects.filter(name_pl__in=CONSULTED_FIELDS)
+    )
     consultation.file.save(
         "projekt-programu-wspolpracy.txt",
         ContentFile(

@@ -7,11 +7,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from cooperation.models import ProgrammeYear
+from cooperation.models import ProgrammeYear, PublicConsultation
 from cwop_portal import yearly_figures
 from cwop_portal.dates import format_datetime, local_today
 from cwop_portal.spreadsheets import csv_response, xlsx_response
 from cwop_portal.views import download_response
+
+# The consultations taking remarks that the cooperation page lists (the soonest deadline first).
+OPEN_CONSULTATIONS_SHOWN = 10
 
 
 def _published_year(year):
@@ -40,12 +43,18 @@ def cooperation_home(request):
     )
     this_year = local_today().year
     current = next((y for y in years if y.year == this_year), None)
+    open_consultations = list(
+        PublicConsultation.objects.accepting_remarks()
+        .only("slug", "title_pl", "title_en", "end", "office")
+        .order_by("end", "pk")[:OPEN_CONSULTATIONS_SHOWN]
+    )
     return render(
         request,
         "cooperation/programme/home.html",
         {
             "current": current,
             "other_years": [y for y in years if y is not current],
+            "open_consultations": open_consultations,
         },
     )
 

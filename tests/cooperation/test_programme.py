@@ -330,3 +330,12 @@ def test_the_report_page_is_linked_from_the_list_and_the_year(staff_in_admin, wo
 def test_dates_are_counted_in_the_centres_time():
     # 1 January 00:30 in Białystok is still 31 December in UTC.
     assert local(2026, 1, 1, 0, 30).astimezone(datetime.UTC).year == 2025
+
+
+@pytest.mark.django_db
+def test_the_cooperation_page_lists_the_consultations_taking_remarks_now(client, world):
+    page = client.get(reverse("cooperation:cooperation_home")).content.decode()
+    open_list = page[page.index('id="open-consultations"') :]
+    open_list = open_list[: open_list.index("</ul>")]
+    assert world.public_consultation.title_pl in open_list
+    assert world.reported_consultation.title_pl not in open_list
