@@ -2,7 +2,6 @@
 members, its meetings (a room of the centre booked through the rooms service) with
 their documents, and the messages residents send it through the portal."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from cwop_portal.history import ChangeRecord
 from cwop_portal.models import DownloadableFileMixin, TranslatedFieldsMixin, localized_property
 from cwop_portal.validators import validate_document_file
+from organizations.models.organization import ContactMessageQuerySet
 
 
 class TeamMember(models.Model):
@@ -163,20 +163,6 @@ class TeamMeetingDocument(DownloadableFileMixin, models.Model):
         return self.title
 
 
-class TeamContactMessageQuerySet(models.QuerySet):
-    """Kept for settings.CONTACT_MESSAGE_RETENTION_DAYS, as the directory's messages."""
-
-    def _cutoff(self, days, now):
-        days = settings.CONTACT_MESSAGE_RETENTION_DAYS if days is None else days
-        return (now or timezone.now()) - timezone.timedelta(days=days)
-
-    def retained(self, *, days=None, now=None):
-        return self.filter(created_at__gte=self._cutoff(days, now))
-
-    def expired(self, *, days=None, now=None):
-        return self.filter(created_at__lt=self._cutoff(days, now))
-
-
 class TeamContactMessage(models.Model):
     """A message to the Consultation Team, relayed to the members who receive them."""
 
@@ -185,7 +171,8 @@ class TeamContactMessage(models.Model):
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
 
-    objects = TeamContactMessageQuerySet.as_manager()
+    # Kept for settings.CONTACT_MESSAGE_RETENTION_DAYS, as the directory's messages.
+    objects = ContactMessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message to the Consultation Team")
