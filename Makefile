@@ -84,7 +84,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy --cache-dir .mypy_cache/lint $(TYPED_MODULES)
-	$(BIN)/bandit --quiet --recursive --severity-level medium cwop_portal organizations rooms consultations library bench
+	$(BIN)/bandit --quiet --recursive --severity-level medium cwop_portal organizations rooms consultations library cooperation awards bench
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-cache
 

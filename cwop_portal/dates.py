@@ -14,11 +14,27 @@ from collections.abc import Iterator
 
 import holidays
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 DAY = datetime.timedelta(days=1)
+
+
+def database_now() -> datetime.datetime:
+    """The database's time now, for deadlines judged with a row locked: on PostgreSQL
+    the time of this statement, so that a row locked before it is judged when the
+    lock was obtained (every process and machine share that clock); on SQLite, which
+    has no clock of its own worth the name, the web server's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement_timestamp()")
+            row = cursor.fetchone()
+        moment = row[0] if row else None
+        if isinstance(moment, datetime.datetime):
+            return moment
+    return timezone.now()
 
 
 def local_zone() -> zoneinfo.ZoneInfo:

@@ -312,6 +312,13 @@ publicznego i o wolontariacie. W raporcie z konsultacji publikujemy treść uwag
 organizacji, w imieniu której ją zgłoszono – bez imienia, nazwiska i adresu e-mail osoby \
 zgłaszającej; uwagi mieszkańców publikujemy z opisem „mieszkaniec”. Zaproszeń do konsultacji \
 możesz nie otrzymywać – wyłączysz je w sekcji „Moje konto”.
+- **Konkursy** (np. „Społeczna Dusza”, „Ośmiu Wspaniałych”) – przyjmowanie zgłoszeń \
+kandydatów (dane zgłaszającego, kandydata, a w przypadku osoby niepełnoletniej – szkoły \
+i rodzica lub opiekuna oraz jego zgody), ocena formalna, praca jury, ogłoszenie wyników \
+oraz głosowanie publiczne. Podstawa prawna: Twoja zgoda (art. 6 ust. 1 lit. a RODO), \
+a w zakresie ogłoszenia wyników – art. 6 ust. 1 lit. e RODO. Zgłoszenie widzą pracownicy \
+Centrum i jurorzy jego kategorii. Z danych osoby niepełnoletniej publikujemy wyłącznie \
+imię, inicjał nazwiska i szkołę.
 
 ## Odbiorcy danych
 
@@ -335,6 +342,10 @@ e-mailem, jest u niej – to organizacja decyduje, jak długo ją przechowuje.
 a potem trwale je usuwamy.
 - Uwagi zgłoszone w konsultacjach społecznych są częścią dokumentacji konsultacji \
 i przechowujemy je przez okres wynikający z przepisów o archiwizacji dokumentów.
+- Zgłoszenia w konkursach są częścią dokumentacji konkursu i przechowujemy je przez okres \
+wynikający z przepisów o archiwizacji dokumentów; wyniki (laureaci i wyróżnieni) pozostają \
+w archiwum konkursu. Adresy e-mail osób głosujących w głosowaniu publicznym usuwamy po \
+ogłoszeniu wyników – głosy liczą się dalej, już bez nich.
 - Ewidencję korespondencji odbieranej w Centrum w imieniu organizacji (nadawca, data, \
 imię i nazwisko osoby, która odebrała przesyłkę) przechowujemy przez 365 dni.
 - Dokumentację rezerwacji, wypożyczeń, konsultacji i szkoleń przechowujemy przez okres \
@@ -344,8 +355,9 @@ o narodowym zasobie archiwalnym i archiwach.
 ## Co dzieje się z danymi po usunięciu konta
 
 Konta nie można usunąć, dopóki masz wypożyczone książki, jesteś jedynym administratorem \
-organizacji widocznej w katalogu (lub czekającej na zatwierdzenie) albo masz konsultację, \
-której nie można już odwołać przez internet – portal wskaże, co trzeba najpierw zrobić.
+organizacji widocznej w katalogu (lub czekającej na zatwierdzenie), masz konsultację, \
+której nie można już odwołać przez internet, albo zasiadasz w jury konkursu, którego wyniki \
+nie zostały jeszcze zatwierdzone – portal wskaże, co trzeba najpierw zrobić.
 
 Razem z kontem usuwamy: Twoje imię i nazwisko, adresy e-mail i hasło, członkostwo \
 w organizacjach, rezerwacje książek oraz wiadomości wysłane przez portal do organizacji \
@@ -364,6 +376,7 @@ i notatek doradcy,
 - zapisy na szkolenia: szkolenie, status zapisu i obecność,
 - uwagi zgłoszone w konsultacjach społecznych (treść, organizacja, stanowisko Miasta) – \
 jako część dokumentacji konsultacji,
+- zgłoszenia kandydatów w konkursach i oddane głosy – jako część dokumentacji konkursu,
 - historia zmian organizacji, rezerwacji i konsultacji – bez wskazania, że zmiany dokonało \
 Twoje konto.
 
@@ -469,6 +482,13 @@ Legal basis: Article 6(1)(e) GDPR in connection with Article 5(5) of the Act of 
 text of a remark and the name of the organisation it was sent for – without the name and \
 e-mail address of the person who sent it; residents' remarks are published as “a \
 resident”. You can stop the invitations to consultations in the “My account” section.
+- **Competitions** (e.g. “Społeczna Dusza”, “Ośmiu Wspaniałych”) – receiving nominations \
+(the data of the nominator and the nominee and, for a young person, of the school and of \
+the parent or guardian and their consent), the formal check, the jury's work, the \
+announcement of the results and the public vote. Legal basis: your consent (Article \
+6(1)(a) GDPR) and, for the announcement of the results, Article 6(1)(e) GDPR. A \
+nomination is seen by the centre's staff and the jurors of its category. Of a young \
+person we publish only the first name, the initial of the surname and the school.
 
 ## Recipients of the data
 
@@ -492,6 +512,10 @@ received by e-mail is with the organisation, which decides how long to keep it.
 sent and then permanently deleted.
 - Remarks sent in public consultations are part of the consultation's records and are \
 kept for the period required by the law on archiving documents.
+- Nominations in competitions are part of the competition's records and are kept for the \
+period required by the law on archiving documents; the results (laureates and mentions) \
+stay in the competition's archive. The e-mail addresses of people who voted in a public \
+vote are deleted once the results are announced – the votes still count, without them.
 - The register of post received by the centre on behalf of organisations (the sender, the \
 date, the name of the person who collected the item) is kept for 365 days.
 - Records of bookings, loans, consultations and trainings are kept for the period \
@@ -502,8 +526,9 @@ national archival resource and archives.
 
 The account cannot be deleted while you have library books on loan, while you are the \
 only administrator of an organisation listed in the directory (or waiting for approval), \
-or while you have a consultation that can no longer be cancelled online – the portal \
-tells you what to do first.
+while you have a consultation that can no longer be cancelled online, or while you sit on \
+the jury of a competition whose results are not yet approved – the portal tells you what \
+to do first.
 
 Deleted with the account: your name, e-mail addresses and password, your memberships of \
 organisations, your library reservations, and the messages you sent to organisations \
@@ -522,6 +547,8 @@ question and the advisor's notes,
 - training registrations: the training, the status of the registration and attendance,
 - remarks sent in public consultations (the text, the organisation, the City's position) – \
 as part of the consultation's records,
+- the nominations you made in competitions and your votes – as part of the competition's \
+records,
 - the history of changes to organisations, bookings and consultations – without showing \
 that your account made them.
 

@@ -21,6 +21,7 @@ CENTRE_STAFF_APPS = [
     "consultations",
     "library",
     "cooperation",
+    "awards",
 ]
 # ...and see (not change) user accounts and groups.
 CENTRE_STAFF_EXTRA = ["cwop_portal.view_user", "auth.view_group"]

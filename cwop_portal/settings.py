@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "consultations",
     "library",
     "cooperation",
+    "awards",
     "cwop_portal.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -194,6 +195,8 @@ ACCOUNT_RATE_LIMITS = {
     "contact_organization": "5/h/ip",
     "book_consultation": "10/h/ip",
     "training_registration": "10/h/ip",
+    "award_nomination": "10/h/ip",
+    "award_vote": "20/h/ip,3/h/key",
 }
 # "Fill in from KRS" on the organisation form: the open API of the National Court
 # Register. Off by default; the portal works without it.
@@ -236,6 +239,7 @@ PUBLIC_MEDIA_PREFIXES = [
     "rooms/photos/",
     "consultations/advisors/",
     "library/covers/",
+    "awards/photos/",
 ]
 STORAGES = {
     # MEDIA_ROOT; a file written in a transaction that rolls back is deleted again.

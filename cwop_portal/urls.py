@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("consultations.urls")),
     path("", include("library.urls")),
     path("", include("cooperation.urls")),
+    path("", include("awards.urls")),
     path("konto/", include("allauth.urls")),
     # Pages staff add, at the addresses left over: always LAST, so that a page of the
     # portal (one an app adds later too) wins over a staff page (page_services).

@@ -787,10 +787,13 @@ def seed_demo(*, options, stdout):
         create_demo_organizations(missing, rng_seed=DEMO_SEED + existing, stdout=stdout)
     else:
         stdout.write(f"Demo organisations: {existing} already there, none created.")
+    # The demo member accounts only (not the representatives, nor other modules'
+    # demo accounts such as the competitions' jurors).
+    from cwop_portal.management.commands.seed_demo import DEMO_MEMBERS
+
     members = list(
         get_user_model()
-        .objects.filter(is_demo=True)
-        .exclude(email__endswith="@" + REPRESENTATIVE_DOMAIN)
+        .objects.filter(is_demo=True, email__in=[email for email, *_names in DEMO_MEMBERS])
         .order_by("pk")
     )
     for user, organization in assign_demo_admins(members):

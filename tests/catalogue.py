@@ -97,6 +97,46 @@ def advisor_rule(world):
     return {"pk": world.advisor_rule.pk}
 
 
+def competition_a(world):
+    return {"slug": world.competition.slug}
+
+
+def open_edition_a(world):
+    return {"slug": world.competition.slug, "year": world.open_edition.year}
+
+
+def voting_edition_a(world):
+    return {"slug": world.other_competition.slug, "year": world.jury_edition.year}
+
+
+def nomination_token(nomination_name, purpose):
+    def kwargs(world):
+        from awards.services.nominations import nomination_token_make
+
+        return {"token": nomination_token_make(getattr(world, nomination_name), purpose)}
+
+    return kwargs
+
+
+def vote_token_a(world):
+    from awards.services.votes import vote_token
+
+    return {"token": vote_token(world.pending_vote)}
+
+
+def jury_nomination_a(world):
+    return {
+        "edition_pk": world.jury_edition.pk,
+        "public_id": world.accepted_nomination.public_id,
+    }
+
+
+# The nominator's own pages (the member nominated on behalf of the organisation).
+NOMINATOR_ONLY = {ANONYMOUS: 302, MEMBER: 200, OTHER_MEMBER: 404, ADVISOR: 404, STAFF: 404}
+# A juror's pages: the other organisation's member sits on the world's juries.
+JUROR_ONLY = {ANONYMOUS: 302, MEMBER: 404, OTHER_MEMBER: 200, ADVISOR: 404, STAFF: 404}
+
+
 CATALOGUE = [
     Entry("home", everyone(200)),
     Entry("about", everyone(200)),
@@ -462,6 +502,100 @@ CATALOGUE = [
         kind="file",
         kwargs=lambda world: {"year": world.programme_year.year, "filename": "program.pdf"},
         reason="the world's year has no document (downloads: tests/cooperation/test_programme.py)",
+    ),
+    # awards: competitions, nominations, the jury, the public vote
+    Entry("awards:competition_list", everyone(200)),
+    Entry("awards:laureates", everyone(200)),
+    Entry("awards:feed", everyone(200), kind="file"),
+    Entry("awards:competition", everyone(200), kwargs=competition_a),
+    Entry("awards:edition", everyone(200), kwargs=open_edition_a),
+    Entry("awards:edition_ics", everyone(200), kind="file", kwargs=open_edition_a),
+    Entry(
+        "awards:edition_document",
+        everyone(200),
+        kind="file",
+        kwargs=lambda world: {
+            **open_edition_a(world),
+            "kind": "regulamin",
+            "filename": world.open_edition.regulations.name.rsplit("/", 1)[-1],
+        },
+    ),
+    Entry("awards:nominate", everyone(200), kwargs=open_edition_a),
+    Entry(
+        "awards:nomination_confirm",
+        everyone(200),
+        kwargs=nomination_token("unconfirmed_nomination", "confirm"),
+        reason="the link e-mailed to a nominator without an account",
+    ),
+    Entry(
+        "awards:nomination_consent",
+        everyone(200),
+        kwargs=nomination_token("minor_nomination", "consent"),
+        reason="the link e-mailed to a young nominee's parent or guardian",
+    ),
+    Entry(
+        "awards:nomination_edit_link",
+        everyone(200),
+        kwargs=nomination_token("unconfirmed_nomination", "edit"),
+        reason="the link e-mailed to a nominator without an account",
+    ),
+    Entry(
+        "awards:nomination_attachment",
+        {ANONYMOUS: 404, MEMBER: 200, OTHER_MEMBER: 200, ADVISOR: 404, STAFF: 200},
+        kind="file",
+        kwargs=lambda world: {
+            "pk": world.nomination_attachment.pk,
+            "filename": world.nomination_attachment.file.name.rsplit("/", 1)[-1],
+        },
+        reason="the nominator, the edition's jurors of its category and staff",
+    ),
+    Entry(
+        "awards:nomination_consent_file",
+        everyone(404),
+        kind="file",
+        kwargs=lambda world: {"pk": world.minor_nomination.pk, "filename": "zgoda.pdf"},
+        reason="the world's consent is by e-mail (downloads: tests/awards/test_nominations*.py)",
+    ),
+    Entry("awards:my_nominations", signed_in_only()),
+    Entry(
+        "awards:my_nomination",
+        NOMINATOR_ONLY,
+        kwargs=lambda world: {"public_id": world.nomination.public_id},
+        reason="the nominator only",
+    ),
+    Entry("awards:jury_home", signed_in_only()),
+    Entry(
+        "awards:jury_edition",
+        JUROR_ONLY,
+        kwargs=lambda world: {"edition_pk": world.jury_edition.pk},
+        reason="the edition's jurors only",
+    ),
+    Entry(
+        "awards:jury_nomination",
+        JUROR_ONLY,
+        kwargs=jury_nomination_a,
+        reason="the edition's jurors only",
+    ),
+    Entry(
+        "awards:jury_score",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=jury_nomination_a,
+        reason="POST only (the form is on the nomination's jury page)",
+    ),
+    Entry(
+        "awards:jury_conflict",
+        signed_in_only(405),
+        kind="endpoint",
+        kwargs=jury_nomination_a,
+        reason="POST only (the form is on the nomination's jury page)",
+    ),
+    Entry("awards:vote", everyone(200), kwargs=voting_edition_a),
+    Entry(
+        "awards:vote_confirm",
+        everyone(200),
+        kwargs=vote_token_a,
+        reason="the link e-mailed to a voter",
     ),
 ]
 

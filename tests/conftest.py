@@ -13,6 +13,7 @@ from django.utils import translation
 
 from cwop_portal.roles import ADVISORS, CENTRE_STAFF
 from tests import write_paths
+from tests.awards import world as awards_world
 from tests.consultations import world as consultations_world
 from tests.cooperation import world as cooperation_world
 from tests.cwop_portal import world as cwop_portal_world
@@ -174,6 +175,7 @@ WORLD_BUILDERS = [
     consultations_world.build,
     library_world.build,
     cooperation_world.build,
+    awards_world.build,
 ]
 
 

@@ -554,6 +554,30 @@ PERSONAL_DATA_MAP = {
     ("cooperation.ProgrammeYearChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("cooperation.TeamMemberChange", "user"): "staff: exported (history); stays (SET_NULL)",
     ("cooperation.TeamMeetingChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    # awards (awards/personal_data.py)
+    ("awards.Edition", "results_approved_by"): "staff: stays (SET_NULL)",
+    ("awards.Juror", "user"): (
+        "exported (seats, conflicts, scores); a seat on a jury whose results are not approved "
+        "blocks the deletion; a finished jury's seat goes with the account (CASCADE)"
+    ),
+    ("awards.Nomination", "nominator_user"): (
+        "exported (nominations made); the nomination stays in the competition's record "
+        "(SET_NULL) without the nominator's name, address and phone"
+    ),
+    ("awards.Nomination", "nominator_email"): "exported (found by it); emptied on deletion",
+    ("awards.Nomination", "nominator_phone"): "exported; emptied on deletion",
+    ("awards.Nomination", "guardian_email"): (
+        "exported to the guardian (found by it); replaced by an unreachable address, the "
+        "consent's date kept"
+    ),
+    ("awards.Nomination", "checked_by"): "staff: stays (SET_NULL)",
+    ("awards.Vote", "email"): (
+        "exported (found by it); replaced by an unreachable address unique to the vote, "
+        "which stays counted"
+    ),
+    ("awards.Vote", "voided_by"): "staff: stays (SET_NULL)",
+    ("awards.EditionChange", "user"): "staff: exported (history); stays (SET_NULL)",
+    ("awards.NominationChange", "user"): "exported (history); stays (SET_NULL)",
 }
 
 

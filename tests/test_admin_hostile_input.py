@@ -84,6 +84,7 @@ OWN_PAGES = [
     ("admin:consultations_appointment_stats", {}, ["rok", "od", "do", "format", "tabela"]),
     ("admin:library_desk", {}, ["inventory_number"]),
     ("admin:library_overdue", {}, ["strona", "format"]),
+    ("admin:awards_vote_suspicious", {}, ["edition", "okno", "prog"]),
 ]
 
 
@@ -119,6 +120,10 @@ def test_every_admin_page_of_its_own_is_tried():
         "admin:cooperation_publicconsultation_provisions",  # a form; tested in cooperation
         "admin:cooperation_publicconsultation_preview",  # reads no parameter
         "admin:auth_user_password_change",
+        "admin:awards_edition_progress",  # reads no parameter
+        "admin:awards_edition_ranking",  # its forms post; tested in tests/awards
+        "admin:awards_edition_scores_csv",  # reads no parameter
+        "admin:awards_edition_scores_xlsx",  # reads no parameter
     }
     assert set(ADMIN_PAGES) - tried == set()
 

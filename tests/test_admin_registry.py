@@ -80,6 +80,7 @@ SAVED_BY_SERVICE = {
     ),
     ("organizations.NewsPost", "published_at"): "organizations.services.news.news_update",
     ("cooperation.TeamMember", "role"): "cooperation.services.team.team_member_save",
+    ("awards.Edition", "status"): "awards.services.editions.edition_save",
 }
 
 # Deleting through a service: model -> the services delete_model and delete_queryset
@@ -150,6 +151,15 @@ PLAIN_DELETION = {
     "library.Copy": "loans PROTECT it; a copy lent out or set aside is refused",
     "library.CatalogueImport": "the record of an upload; the books it added stay",
     "cooperation.PublicConsultation": "only a draft without remarks or meetings (no room held)",
+    "awards.Competition": "its editions PROTECT it: only a competition without editions can go",
+    "awards.Edition": "its nominations PROTECT it: only an edition nobody was nominated in can "
+    "go, with its categories, criteria and jury",
+    "awards.Edition/awards.Category": "its nominations PROTECT it (the admin refuses with a "
+    "message): only a category nobody was nominated in",
+    "awards.Edition/awards.Criterion": "its scores go with it; the ranking is computed from "
+    "the criteria left",
+    "awards.Edition/awards.Juror": "taking a juror off the jury; their scores and conflicts go "
+    "with the seat and the ranking is computed from the other jurors'",
 }
 
 

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["cwop_portal", "organizations", "rooms", "consultations", "library", "cooperation"]
+APPS = [
+    "cwop_portal",
+    "organizations",
+    "rooms",
+    "consultations",
+    "library",
+    "cooperation",
+    "awards",
+]
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +91,9 @@ def test_the_code_as_it_is_keeps_every_contract(code):
         ("consultations.models", "import library.models", "Consultations do not use"),
         ("cooperation.models.consultations", "import library.models", "Cooperation uses only"),
         ("rooms.models", "import cooperation.admin", "Only cooperation imports"),
+        ("awards.models.nominations", "import rooms.models", "Awards use only"),
+        ("awards.figures", "import cooperation.models", "Awards use only"),
+        ("cooperation.models.team", "import awards.admin", "Only awards imports"),
         ("consultations.models", "import rooms.views.bookings", "Only rooms imports its views"),
         ("library.models", "import organizations.admin", "Only organizations imports"),
         ("library.views", "import library.demo", "Demo data"),

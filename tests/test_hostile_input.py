@@ -17,6 +17,7 @@ import datetime
 import itertools
 import sys
 import traceback
+import uuid
 from urllib.parse import quote
 
 import pytest
@@ -297,6 +298,8 @@ def hostile_path_values(value):
     """Values for a path segment: numbers get huge ones, text NUL bytes and huge strings."""
     if isinstance(value, int):
         return [Raw("99999999999999999999"), Raw("9223372036854775808"), Raw("0")]
+    if isinstance(value, uuid.UUID):  # a well-formed one that names nothing, or not one
+        return [Raw(str(uuid.UUID(int=0))), Raw(str(value).upper()), Raw(str(value)[:-1] + "g")]
     return [
         Raw("%00"),
         Raw(quote(str(value), safe="") + "%00"),
@@ -307,6 +310,7 @@ def hostile_path_values(value):
 
 
 MARKER_INT, MARKER_TEXT = 738291, "zzmarkerzz"
+MARKER_UUID = uuid.UUID("73829173-8291-4738-8291-738291738291")
 
 
 @pytest.mark.django_db
@@ -316,7 +320,10 @@ def test_hostile_path_segments_never_give_a_server_error(client, world, server_e
         if not entry.kwargs:
             continue
         for key, value in entry.kwargs(world).items():
-            marker = MARKER_INT if isinstance(value, int) else MARKER_TEXT
+            if isinstance(value, uuid.UUID):
+                marker = MARKER_UUID
+            else:
+                marker = MARKER_INT if isinstance(value, int) else MARKER_TEXT
             path = url_of(entry, world, **{key: marker})
             for hostile in hostile_path_values(value):
                 url = path.replace(str(marker), encoded(hostile), 1)

@@ -35,6 +35,10 @@ SERVED_BY_A_VIEW = {
     "cooperation.PublicConsultation.file": "cooperation:public_consultation_file",
     "cooperation.ProgrammeYear.file": "cooperation:programme_document",
     "cooperation.TeamMeetingDocument.file": "cooperation:team_document",
+    "awards.Edition.regulations": "awards:edition_document",
+    "awards.Edition.consent_form": "awards:edition_document",
+    "awards.Nomination.consent_file": "awards:nomination_consent_file",
+    "awards.NominationAttachment.file": "awards:nomination_attachment",
     "library.CatalogueImport.file": None,  # an uploaded spreadsheet, for staff's import only
 }
 

@@ -88,7 +88,13 @@ def test_seed_demo_is_idempotent_and_marks_its_records_as_demo():
     call_command("seed_demo", stdout=io.StringIO())
     demo_users = User.objects.filter(is_demo=True)
     members = [user for user in demo_users if user.has_usable_password()]
-    assert sorted(user.email for user in members) == ["czlonek2@example.com", "czlonek@example.com"]
+    # The two demo members and the two demo jurors of the competitions log in.
+    assert sorted(user.email for user in members) == [
+        "czlonek2@example.com",
+        "czlonek@example.com",
+        "juror-demo@example.com",
+        "jurorka-demo@example.com",
+    ]
     # The other demo organisations' representatives: demo accounts nobody logs in as.
     representatives = demo_users.exclude(pk__in=[user.pk for user in members])
     assert representatives.exists()

@@ -37,6 +37,11 @@ ADMIN_PAGES = {
     "admin:cooperation_publicconsultation_provisions": "writes",
     "admin:cooperation_publicconsultation_preview": "reads",
     "admin:cooperation_programmeyear_report": "reads",
+    "admin:awards_edition_progress": "reads",
+    "admin:awards_edition_ranking": "writes",
+    "admin:awards_edition_scores_csv": "reads",
+    "admin:awards_edition_scores_xlsx": "reads",
+    "admin:awards_vote_suspicious": "reads",
 }
 # The admin site's own pages that write (the session, a password).
 ADMIN_SITE_WRITES = {"admin:login", "admin:logout", "admin:password_change"}
@@ -187,6 +192,9 @@ ADMIN_PAGE_KWARGS = {
     "admin:cooperation_publicconsultation_preview": lambda world: {
         "pk": world.public_consultation.pk
     },
+    "admin:awards_edition_progress": lambda world: {"pk": world.jury_edition.pk},
+    "admin:awards_edition_scores_csv": lambda world: {"pk": world.jury_edition.pk},
+    "admin:awards_edition_scores_xlsx": lambda world: {"pk": world.jury_edition.pk},
 }
 
 

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cooperation.models import Provision, PublicConsultation, Remark
+from cwop_portal.dates import database_now
 from cwop_portal.emails import send_email_on_commit
 from cwop_portal.history import change_record, changes_between, snapshot
 from organizations.models import Membership, Organization
@@ -46,20 +46,6 @@ TEXT_MAX_LENGTH = 10000
 class ProvisionNotInConsultation(Exception):
     """A provision of another consultation was given: a forged form (the view answers
     400 Bad Request)."""
-
-
-def database_now() -> datetime.datetime:
-    """The database's time now (PostgreSQL: the time of this statement, so that a row
-    locked before it is judged when the lock was obtained); SQLite, which has no
-    clock of its own worth the name, the web server's."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT statement_timestamp()")
-            row = cursor.fetchone()
-        moment = row[0] if row else None
-        if isinstance(moment, datetime.datetime):
-            return moment
-    return timezone.now()
 
 
 def _locked_consultation(consultation: PublicConsultation) -> PublicConsultation:

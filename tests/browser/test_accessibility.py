@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.catalogue import ADVISOR, ANONYMOUS, MEMBER, STAFF, entry, page_visits
+from tests.catalogue import ADVISOR, ANONYMOUS, MEMBER, OTHER_MEMBER, STAFF, entry, page_visits
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +36,10 @@ FORM_CASES = [
     ("consultations:advisor_exception_create", ADVISOR, {"#id_date": ""}),
     ("consultations:training_detail", MEMBER, {"#id_person-0-email": "not-an-address"}),
     ("cooperation:public_consultation_detail", MEMBER, {"#id_justification": ""}),
+    ("awards:nominate", ANONYMOUS, {"#id_nominator_email": "not-an-address"}),
+    ("awards:vote", ANONYMOUS, {"main form input[type=email]": "not-an-address"}),
+    # The other organisation's member is the world's juror.
+    ("awards:jury_nomination", OTHER_MEMBER, {"main form input[name^=criterion_]": "999"}),
 ]
 
 

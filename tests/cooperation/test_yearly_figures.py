@@ -29,6 +29,7 @@ ORDER = [
     "mail",
     "library",
     "news",
+    "competitions",  # the awards app's (awards/figures.py)
     "public_consultations",
 ]
 
@@ -106,12 +107,12 @@ def test_public_consultations_whose_deadline_fell_in_the_year(django_assert_num_
 def test_the_providers_run_in_their_order_and_the_registry_stays_open(monkeypatch):
     assert [key for _order, key, _provider in yearly_figures.providers()] == ORDER
 
-    def awards(year):
-        return Section(title="Awards", rows=(Row("Awards given", year - 2024),))
+    def grants(year):
+        return Section(title="Grants", rows=(Row("Grants given", year - 2024),))
 
-    monkeypatch.setitem(yearly_figures._providers, "awards", (65, awards))
+    monkeypatch.setitem(yearly_figures._providers, "grants", (66, grants))
     keys = [key for _order, key, _provider in yearly_figures.providers()]
-    assert keys == [*ORDER[:-1], "awards", ORDER[-1]]
+    assert keys == [*ORDER[:-1], "grants", ORDER[-1]]
 
 
 @pytest.mark.django_db

@@ -80,3 +80,39 @@ def test_the_second_update_replaces_only_the_untouched_previous_default(monkeypa
     page.refresh_from_db()
     assert page.body_pl == initial_content.PRIVACY_BODY_PL
     assert page.body_en == "Our own text, edited by staff."
+
+
+COMPETITIONS = importlib.import_module("cwop_portal.migrations.0009_privacy_page_competitions")
+
+
+@pytest.mark.django_db
+def test_the_privacy_policy_covers_the_competitions(client):
+    text = client.get("/polityka-prywatnosci/").content.decode()
+    assert "Konkursy" in text and "imię, inicjał nazwiska i szkołę" in text
+    assert "Adresy e-mail osób głosujących w głosowaniu publicznym usuwamy" in text
+    english = client.get("/en/polityka-prywatnosci/").content.decode()
+    assert "the jury of a competition whose results are not yet approved" in english
+
+
+@pytest.mark.django_db
+def test_the_third_update_replaces_only_the_untouched_previous_default(monkeypatch):
+    # The current default is not taken for the previous one (that is #14's text).
+    assert COMPETITIONS.fingerprint(initial_content.PRIVACY_BODY_PL) not in (
+        COMPETITIONS.PREVIOUS_DEFAULT.values()
+    )
+    page = Page.objects.get(key="privacy")
+    page.body_pl = "## Polityka\r\nTekst z #14.\r\n"
+    page.body_en = "Our own text, edited by staff."
+    page.save()
+    monkeypatch.setattr(
+        COMPETITIONS,
+        "PREVIOUS_DEFAULT",
+        {
+            "body_pl": COMPETITIONS.fingerprint("## Polityka\nTekst z #14."),
+            "body_en": COMPETITIONS.fingerprint("The previous English text."),
+        },
+    )
+    COMPETITIONS.update_privacy_page(apps, None)
+    page.refresh_from_db()
+    assert page.body_pl == initial_content.PRIVACY_BODY_PL
+    assert page.body_en == "Our own text, edited by staff."
