@@ -78,7 +78,8 @@ html-checker:
 # cache: mypy 1.19 replays a module's errors from a cache written by a run that
 # checked it, even where this run only follows it silently (python/mypy#20508).
 TYPED_MODULES = $(filter-out tests/%,$(wildcard */services.py */*_services.py */services/*.py)) \
-	rooms/rules.py cwop_portal/history.py cwop_portal/reservations.py cwop_portal/yearly_figures.py
+	rooms/rules.py cwop_portal/history.py cwop_portal/reservations.py cwop_portal/yearly_figures.py \
+	cwop_portal/venues.py rooms/venues.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -9,5 +9,8 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from awards import figures, personal_data  # noqa: F401 - registration
+        from awards.services.editions import ceremony_holder
+        from cwop_portal import venues
 
         figures.register()
+        venues.register_holder(ceremony_holder)

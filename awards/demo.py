@@ -6,7 +6,8 @@
 - "Ośmiu Wspaniałych": this year's edition OPEN for nominations now (its timeline
   relative to today), with categories, criteria, a jury of two demo accounts and a few
   nominations, a pupil's among them with the guardian's consent;
-- "Miejsce Przyjazne Seniorom": an edition with a public vote.
+- "Miejsce Przyjazne Seniorom": an edition with its public vote running and its jury
+  (the same two demo accounts) scoring.
 
 Photos are small PNGs drawn here (no network), each with its description.
 Idempotent: a competition already there (by address) is left as it is."""
@@ -275,8 +276,8 @@ def _magnificent_eight(now, jurors, stdout):
     stdout.write(f"Demo competition Ośmiu Wspaniałych {edition.year}: open for nominations.")
 
 
-def _seniors(now, stdout):
-    from awards.models import Category, Competition, Nomination
+def _seniors(now, jurors, stdout):
+    from awards.models import Category, Competition, Criterion, Juror, Nomination
 
     if Competition.objects.filter(slug="miejsce-przyjazne-seniorom").exists():
         return
@@ -314,7 +315,19 @@ def _seniors(now, stdout):
             status=Nomination.Status.ACCEPTED,
             checked_at=now - 10 * DAY,
         )
-    stdout.write(f"Demo competition Miejsce Przyjazne Seniorom {edition.year}: public vote.")
+    # Its jury is at work now: the demo jurors can score the places straight away.
+    Criterion.objects.create(
+        edition=edition, name_pl="Dostępność", name_en="Accessibility", weight=2, position=1
+    )
+    Criterion.objects.create(
+        edition=edition, name_pl="Życzliwość obsługi", name_en="Kindness of the staff", position=2
+    )
+    for n, user in enumerate(jurors):
+        Juror.objects.create(edition=edition, user=user, is_chair=n == 1)
+    stdout.write(
+        f"Demo competition Miejsce Przyjazne Seniorom {edition.year}: public vote, the jury "
+        "scoring."
+    )
 
 
 def seed_demo(*, options, stdout):
@@ -323,4 +336,4 @@ def seed_demo(*, options, stdout):
     jurors = _jurors(stdout)
     _social_soul(now, today, stdout)
     _magnificent_eight(now, jurors, stdout)
-    _seniors(now, stdout)
+    _seniors(now, jurors, stdout)

@@ -7,6 +7,7 @@ class RoomsConfig(AppConfig):
     verbose_name = _("Rooms and bookings")
 
     def ready(self):
-        from rooms import figures, personal_data  # noqa: F401 - registration
+        from rooms import figures, personal_data, venues  # noqa: F401 - registration
 
         figures.register()
+        venues.register()

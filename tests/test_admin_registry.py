@@ -102,6 +102,7 @@ DELETION_SERVICES = {
         "cooperation.services.consultations.consultation_meeting_delete",
     ),
     "cooperation.TeamMeeting": ("cooperation.services.team.team_meeting_delete",),
+    "awards.Edition": ("awards.services.editions.edition_delete",),
 }
 
 # Inline rows deleted through a service, by the parent admin's save_formset.
@@ -152,8 +153,6 @@ PLAIN_DELETION = {
     "library.CatalogueImport": "the record of an upload; the books it added stay",
     "cooperation.PublicConsultation": "only a draft without remarks or meetings (no room held)",
     "awards.Competition": "its editions PROTECT it: only a competition without editions can go",
-    "awards.Edition": "its nominations PROTECT it: only an edition nobody was nominated in can "
-    "go, with its categories, criteria and jury",
     "awards.Edition/awards.Category": "its nominations PROTECT it (the admin refuses with a "
     "message): only a category nobody was nominated in",
     "awards.Edition/awards.Criterion": "its scores go with it; the ranking is computed from "

@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.browser.test_accessibility import FORM_CASES
+from tests.browser.test_accessibility import FORM_CASES, form_fields
 from tests.catalogue import ANONYMOUS, entry, page_visits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,14 +44,23 @@ def url_for(world, name, language):
         return reverse(name, kwargs=e.kwargs(world) if e.kwargs else {})
 
 
-def form_action(html, data):
-    """The address the page's form with one of `data`'s fields is sent to (a form
-    may post to another address than the page's), or None for the page's own."""
+def form_of(html, data):
+    """(address, hidden fields) of the page's form with one of `data`'s fields: the
+    address it is sent to (a form may post to another address than the page's), or
+    None for the page's own; the hidden fields (but the CSRF token) the form sends
+    along, e.g. which of a page's forms it is."""
     for form in re.findall(r"<form\b.*?</form>", html, flags=re.DOTALL):
         if any(f'name="{name}"' in form for name in data):
             action = re.search(r'<form\b[^>]*\baction="([^"]*)"', form)
-            return unescape(action.group(1)) if action and action.group(1) else None
-    return None
+            hidden = {
+                name: unescape(value)
+                for name, value in re.findall(
+                    r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form
+                )
+                if name != "csrfmiddlewaretoken"
+            }
+            return (unescape(action.group(1)) if action and action.group(1) else None), hidden
+    return None, {}
 
 
 def rendered_pages(client, world):
@@ -71,9 +80,13 @@ def rendered_pages(client, world):
         client.logout()
         if persona != ANONYMOUS:
             client.force_login(world.personas[persona])
-        data = {selector.removeprefix("#id_"): value for selector, value in fields.items()}
+        data = {
+            selector.removeprefix("#id_"): value
+            for selector, value in form_fields(fields, world).items()
+        }
         url = url_for(world, name, "pl")
-        response = client.post(form_action(client.get(url).content.decode(), data) or url, data)
+        action, hidden = form_of(client.get(url).content.decode(), data)
+        response = client.post(action or url, {**hidden, **data})
         assert response.status_code == 200
         assert b"error-summary" in response.content
         pages.append((f"{name}-{persona}-errors", response.content))

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from awards.admin.jury import jury_admin_urls
 from awards.models import Category, Competition, Criterion, Edition, Juror
 from awards.services import editions as services
-from cwop_portal.admin_helpers import HistoryAdminMixin, ServiceActionsMixin, ServiceRefusalMixin
+from cwop_portal import venues
+from cwop_portal.admin_helpers import (
+    HistoryAdminMixin,
+    ServiceActionsMixin,
+    ServiceDeletionMixin,
+    ServiceRefusalMixin,
+)
 from cwop_portal.dates import format_short_datetime
 from cwop_portal.history import form_changes
 
@@ -113,7 +119,27 @@ class CompetitionAdmin(ServiceRefusalMixin, admin.ModelAdmin):
 
 class EditionForm(forms.ModelForm):
     """An edition's form: what `edition_problems` finds is shown on the field out of
-    order (the database refuses a backwards timeline too)."""
+    order (the database refuses a backwards timeline too). The ceremony's room is one
+    of the centre's rooms (through the base's registry: awards does not use rooms)."""
+
+    ceremony_room_id = forms.TypedChoiceField(
+        label=_("room of the centre for the ceremony"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Booked for the centre when the edition is saved (give the ceremony's start and "
+            "end); freed when the room or the time changes."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rooms = venues.choices()
+        current = self.instance.ceremony_room_id if self.instance.pk else None
+        if current is not None and current not in dict(rooms):  # a room no longer offered
+            rooms.append((current, venues.name(current) or str(current)))
+        self.fields["ceremony_room_id"].choices = [("", "—"), *rooms]
 
     def clean(self):
         cleaned = super().clean()
@@ -177,7 +203,7 @@ class JurorInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(HistoryAdminMixin, ServiceRefusalMixin, ServiceActionsMixin, admin.ModelAdmin):
+class EditionAdmin(HistoryAdminMixin, ServiceDeletionMixin, ServiceActionsMixin, admin.ModelAdmin):
     form = EditionForm
     change_form_template = "admin/awards/edition/change_form.html"
     records_admin_saves = False  # edition_save records
@@ -223,6 +249,8 @@ class EditionAdmin(HistoryAdminMixin, ServiceRefusalMixin, ServiceActionsMixin, 
                     "jury_until",
                     "announcement_at",
                     "ceremony_at",
+                    "ceremony_ends_at",
+                    "ceremony_room_id",
                     "ceremony_place",
                 )
             },
@@ -277,6 +305,9 @@ class EditionAdmin(HistoryAdminMixin, ServiceRefusalMixin, ServiceActionsMixin, 
         if obj is not None and obj.nominations.exists():
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_with_service(self, request, obj):
+        services.edition_delete(edition=obj, user=request.user)
 
     def save_model(self, request, obj, form, change):
         # A refusal (the year taken meanwhile) undoes the page (ServiceRefusalMixin).

@@ -188,7 +188,25 @@ class Edition(TranslatedFieldsMixin, models.Model):
         help_text=_("The results approved by staff are published on the site at this time."),
     )
     ceremony_at = models.DateTimeField(_("ceremony"), null=True, blank=True)
-    ceremony_place = models.CharField(_("place of the ceremony"), max_length=300, blank=True)
+    ceremony_ends_at = models.DateTimeField(_("ceremony ends"), null=True, blank=True)
+    ceremony_place = models.CharField(
+        _("place of the ceremony"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where, if not in a room of the centre."),
+    )
+    # A room of the centre, held for the ceremony through the base's registry
+    # (cwop_portal.venues; awards does not use the rooms app): the room's id and the
+    # booking that holds it.
+    ceremony_room_id = models.PositiveIntegerField(
+        _("room of the centre for the ceremony"),
+        null=True,
+        blank=True,
+        help_text=_("Booked for the centre when the edition is saved; freed when it changes."),
+    )
+    ceremony_hold_id = models.PositiveIntegerField(
+        _("booking of the ceremony's room"), null=True, blank=True, editable=False
+    )
     ask_description = models.BooleanField(
         _("form asks for a description of the nominee"), default=True
     )
@@ -247,6 +265,17 @@ class Edition(TranslatedFieldsMixin, models.Model):
                 & Q(announcement_at__gte=F("jury_until")),
                 name="edition_timeline_forward",
                 violation_error_message=_("The edition's timeline must run forward."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ceremony_ends_at__isnull=True)
+                | (Q(ceremony_at__isnull=False) & Q(ceremony_ends_at__gt=F("ceremony_at"))),
+                name="edition_ceremony_ends_after_start",
+                violation_error_message=_("The ceremony must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ceremony_room_id__isnull=True) | Q(ceremony_ends_at__isnull=False),
+                name="edition_ceremony_room_has_time",
+                violation_error_message=_("A room for the ceremony needs its start and end."),
             ),
             models.CheckConstraint(
                 condition=Q(ceremony_at__isnull=True) | Q(ceremony_at__gte=F("announcement_at")),

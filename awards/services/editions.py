@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import Competition, Edition, Nomination
+from cwop_portal import venues
 from cwop_portal.dates import database_now
 from cwop_portal.history import change_record, changes_between, snapshot
 
@@ -177,6 +178,20 @@ def edition_problems(edition: Edition) -> dict[str, list[str]]:
     ceremony = edition.ceremony_at
     if ceremony is not None and announcement is not None and ceremony < announcement:
         _add(errors, "ceremony_at", _("The ceremony cannot be before the announcement."))
+    ends = edition.ceremony_ends_at
+    if ends is not None and (ceremony is None or ends <= ceremony):
+        _add(errors, "ceremony_ends_at", _("The ceremony must end after it starts."))
+    if edition.ceremony_room_id is not None:
+        if ceremony is None or ends is None:
+            _add(
+                errors,
+                "ceremony_room_id",
+                _("Give the ceremony's start and end to book a room for it."),
+            )
+        elif edition.ceremony_room_id not in dict(venues.choices()) and not venues.holds(
+            edition.ceremony_hold_id, edition.ceremony_room_id, ceremony, ends
+        ):
+            _add(errors, "ceremony_room_id", _("Choose a room of the centre from the list."))
     if edition.public_vote:
         opens, closes = edition.vote_opens, edition.vote_closes
         if opens is None:
@@ -221,11 +236,14 @@ def edition_save(
     errors = edition_problems(edition)
     if errors:
         raise ValidationError(errors)
+    room_changed = _ceremony_room_hold(edition, user=user)
     try:
         with transaction.atomic():
             if adding or update_fields is None:
                 edition.save()
             elif fields := [*update_fields]:
+                if room_changed:
+                    fields = [*{*fields, "ceremony_hold_id"}]
                 edition.save(update_fields=fields)
     except IntegrityError as exc:  # the same year saved meanwhile
         raise ValidationError(
@@ -236,6 +254,69 @@ def edition_save(
             edition, user=user, action="created" if adding else "changed", changes=changes or {}
         )
     return edition
+
+
+def _ceremony_title(edition: Edition) -> str:
+    return _("Ceremony: %(edition)s") % {"edition": f"{edition.competition.name} {edition.year}"}
+
+
+def _ceremony_room_hold(edition: Edition, *, user: User | None) -> bool:
+    """Make the booking held for the ceremony match its room and time: the old one is
+    freed, the room booked for the centre (a room taken then is an error on the room's
+    field, and the caller's transaction undoes the rest). Whether the hold changed."""
+    room, start, end = edition.ceremony_room_id, edition.ceremony_at, edition.ceremony_ends_at
+    if (
+        start is not None
+        and end is not None
+        and venues.holds(edition.ceremony_hold_id, room, start, end)
+    ):
+        return False
+    if edition.ceremony_hold_id is not None:
+        venues.release(
+            hold_id=edition.ceremony_hold_id,
+            user=user,
+            reason=_("The ceremony has moved or changed its room."),
+        )
+        edition.ceremony_hold_id = None
+    if room is None or start is None or end is None:
+        return True
+    try:
+        edition.ceremony_hold_id = venues.hold(
+            room_id=room, start=start, end=end, title=_ceremony_title(edition), user=user
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                "ceremony_room_id": [
+                    _("The room cannot be booked then: %(why)s") % {"why": " ".join(error.messages)}
+                ]
+            }
+        ) from error
+    return True
+
+
+@transaction.atomic
+def edition_delete(*, edition: Edition, user: User | None) -> None:
+    """Delete an edition nobody was nominated in (its nominations protect it), freeing
+    the room held for its ceremony."""
+    edition = _lock(edition)
+    if edition.nominations.exists():
+        raise ValidationError(
+            _("Nominations were sent in this edition: it stays in the competition's record.")
+        )
+    venues.release(
+        hold_id=edition.ceremony_hold_id, user=user, reason=_("The edition has been deleted.")
+    )
+    edition.delete()
+
+
+def ceremony_holder(booking_id: int) -> str | None:
+    """What a booking of the rooms is held for, when it is a ceremony's (for the rooms
+    admin, through the base's registry)."""
+    edition = (
+        Edition.objects.filter(ceremony_hold_id=booking_id).select_related("competition").first()
+    )
+    return _ceremony_title(edition) if edition is not None else None
 
 
 # --- Results -----------------------------------------------------------------------------

@@ -23,12 +23,18 @@ from django.views.decorators.http import require_safe
 
 from awards.models import Category, Competition, Edition, Nomination, NominatorKind, NomineeKind
 from awards.services.editions import YEAR_RANGE, Phase, edition_phase
-from cwop_portal import ics
+from cwop_portal import ics, venues
 from cwop_portal.dates import format_datetime
 
 FEED_SIZE = 30
 # The documents an edition may have: {address segment: field}.
 DOCUMENTS = {"regulamin": "regulations", "zgoda": "consent_form"}
+
+
+def ceremony_place(edition) -> str:
+    """Where the ceremony is: the room of the centre held for it, or the place given."""
+    room = venues.name(edition.ceremony_room_id) if edition.ceremony_hold_id else ""
+    return room or edition.ceremony_place
 
 
 def phase_label(phase: str) -> str:
@@ -164,7 +170,7 @@ def timeline(edition: Edition, now: datetime.datetime) -> list[Step]:
     steps.append(Step(_("Jury"), edition.formal_check_until, edition.jury_until))
     steps.append(Step(_("Announcement of the results"), edition.announcement_at))
     if edition.ceremony_at:
-        steps.append(Step(_("Ceremony"), edition.ceremony_at, place=edition.ceremony_place))
+        steps.append(Step(_("Ceremony"), edition.ceremony_at, place=ceremony_place(edition)))
     for step in steps:
         if step.end is not None:
             step.current = step.start <= now < step.end
@@ -407,7 +413,7 @@ def edition_ics(request, slug, year):
                 "ceremony",
                 _("Ceremony: %(edition)s"),
                 edition.ceremony_at,
-                edition.ceremony_at + datetime.timedelta(hours=2),
+                edition.ceremony_ends_at or edition.ceremony_at + datetime.timedelta(hours=2),
             )
         )
     for key, summary, start, end in events:
@@ -422,8 +428,8 @@ def edition_ics(request, slug, year):
         )
         event.add("summary", summary % {"edition": edition})
         event.add("url", url)
-        if key == "ceremony" and edition.ceremony_place:
-            event.add("location", edition.ceremony_place)
+        if key == "ceremony" and ceremony_place(edition):
+            event.add("location", ceremony_place(edition))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     filename = f"{edition.competition.slug}-{edition.year}.ics"

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cwop_portal import venues
 from cwop_portal.dates import format_datetime, local, local_zone
 from cwop_portal.emails import Delivery, send_email_now, send_email_on_commit, staff_emails
 from cwop_portal.history import change_record
@@ -505,7 +506,7 @@ def booking_cancel_by_staff(
 ) -> Booking:
     """The admin's cancellation: a room held for a consultation or a training is
     freed by cancelling that, not its booking (which would leave it without a room)."""
-    owner = held_for(booking)
+    owner = held_for(booking) or venues.holder_of(booking.pk)
     if owner is not None:
         raise ValidationError(
             _("This room is held for %(owner)s. Cancel that instead: its room is freed with it.")

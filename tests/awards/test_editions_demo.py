@@ -48,6 +48,13 @@ def test_the_demo_competitions_are_seeded_once(client):
     assert Nomination.objects.filter(edition=eight, nominee_kind="minor").counting().exists()
     seniors = Edition.objects.get(competition__slug="miejsce-przyjazne-seniorom")
     assert seniors.public_vote and seniors.vote_is_open()
+    # Its jury is at work: a demo juror has places to score now.
+    assert seniors.jury_is_open() and seniors.criteria.count() == 2
+    juror = seniors.jurors.get(user__email="jurorka-demo@example.com")
+    client.force_login(juror.user)
+    page = client.get(reverse("awards:jury_edition", args=[seniors.pk])).content.decode()
+    assert "Kawiarnia Pod Arkadami (demo)" in page
+    client.logout()
 
     page = client.get(reverse("awards:competition_list")).content.decode()
     assert page.index("Ośmiu Wspaniałych") < page.index("Miejsce Przyjazne Seniorom")
