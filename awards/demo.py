@@ -62,18 +62,31 @@ def _jurors(stdout):
 
 
 def _edition(competition, year, opened, **extra):
+    """An edition whose timeline starts on the day of `opened`, at the hours an office
+    keeps: nominations from 8:00 to 16:00 thirty days later, the results at noon, the
+    ceremony in the evening."""
     from awards.models import Edition
+    from cwop_portal.dates import at, local
 
+    day = local(opened).date()
+
+    def when(days, hour):
+        return at(day + days * DAY, datetime.time(hour))
+
+    for name in ("vote_opens", "vote_closes"):
+        if extra.get(name) is not None:  # given as days after the opening
+            extra[name] = when(extra[name], 8 if name == "vote_opens" else 20)
     return Edition.objects.create(
         competition=competition,
         year=year,
         status=Edition.Status.PUBLISHED,
-        nominations_open=opened,
-        nominations_close=opened + 30 * DAY,
-        formal_check_until=opened + 40 * DAY,
-        jury_until=opened + 55 * DAY,
-        announcement_at=opened + 62 * DAY,
-        ceremony_at=opened + 70 * DAY,
+        nominations_open=when(0, 8),
+        nominations_close=when(30, 16),
+        formal_check_until=when(40, 16),
+        jury_until=when(55, 16),
+        announcement_at=when(62, 12),
+        ceremony_at=when(70, 17),
+        ceremony_ends_at=when(70, 19),
         ceremony_place="Aula Centrum, ul. Przykładowa 1 (demo)",
         is_demo=True,
         **extra,
@@ -298,8 +311,8 @@ def _seniors(now, jurors, stdout):
         timezone.localdate().year,
         opened,
         public_vote=True,
-        vote_opens=opened + 30 * DAY,
-        vote_closes=opened + 55 * DAY,
+        vote_opens=31,
+        vote_closes=55,
     )
     category = Category.objects.create(
         edition=edition, name_pl="Kawiarnie i sklepy", name_en="Cafés and shops"
