@@ -88,7 +88,7 @@ def test_the_database_clock_decides_not_the_web_servers(world, monkeypatch):
     close(world.public_consultation, at=services.database_now() - datetime.timedelta(seconds=1))
     if connection.vendor == "postgresql":
         fast = timezone.now() - datetime.timedelta(hours=1)
-        monkeypatch.setattr(services.timezone, "now", lambda: fast)
+        monkeypatch.setattr(timezone, "now", lambda: fast)
     with pytest.raises(ValidationError):
         remark_create(world)
 
@@ -99,7 +99,7 @@ def test_a_web_server_clock_ahead_of_the_database_does_not_close_it_early(world,
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no clock of its own: the web server's decides")
     late = timezone.now() + datetime.timedelta(hours=1)
-    monkeypatch.setattr(services.timezone, "now", lambda: late)
+    monkeypatch.setattr(timezone, "now", lambda: late)
     assert remark_create(world).pk
 
 
